@@ -1,0 +1,51 @@
+# Two commands from a fresh clone:  `make lab`  and  `make test`.
+# Everything is installed into .venv from the pinned requirements (constraints.txt pins
+# every transitive package, so stored notebook outputs reproduce).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Use both cores; notebooks of one file stay on one worker (nbval needs them in order).
+PYTEST_ARGS ?= -n 2 --dist loadfile
+LAB_ARGS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help lab test unit nbval bench data clean-venv
+
+help:
+	@echo "make lab    - install (first time) and open JupyterLab on notebooks/"
+	@echo "make test   - install/update, then run unit tests and nbval (strict) on every notebook"
+	@echo "make unit   - unit tests only (fast)"
+	@echo "make nbval  - notebooks only"
+	@echo "make data   - regenerate data/ from lstm_helpers (fixed seeds)"
+	@echo "make bench  - speed benchmarks (see benchmarks/README.md)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-cell-timeout=300 $(PYTEST_ARGS)
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env --nbval-cell-timeout=300 $(PYTEST_ARGS)
+
+data: $(STAMP)
+	$(BIN)/python -m lstm_helpers.datasets --write data
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_step.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,32 @@
+"""lstm_helpers: the numpy engine of the LSTM teaching notebook series.
+
+Modules, one concern each:
+    activations  σ, tanh, softmax (stable for any input)
+    checks       argument checks with messages for learners
+    rnn          vanilla RNN: forward, BPTT, class RNN (torch.nn.RNN layout)
+    lstm         LSTM and its variants: forward, BPTT, class LSTM (torch.nn.LSTM layout)
+    layers       Linear output layer
+    losses       softmax cross-entropy, accuracy
+    optim        SGD, Adam, clipping by global norm
+    models       SequenceModel = recurrent layer + Linear read-out
+    train        seeded training loop with a progress bar
+    gradcheck    centered-difference gradient checks
+    gradflow     ‖∂h_T/∂h_t‖ and ‖∂C_T/∂C_t‖ against the lag
+    data         task generators;  datasets: the files in data/
+    plots        colour-blind-safe style;  env: environment check
+"""
+from .activations import sigmoid, sigmoid_grad, softmax, tanh, tanh_grad
+from .checks import check_array
+from .data import one_hot, recall_batch, recall_tokens
+from .gradcheck import check_layer_gradients, check_model_gradients, numerical_gradient, rel_error
+from .gradflow import (forget_path_norms, lag_below, lstm_cell_jacobian_norms, lstm_hidden_jacobian_norms,
+                       rnn_jacobian_norms, scale_to_spectral_radius, spectral_radius)
+from .layers import Linear
+from .losses import accuracy, softmax_cross_entropy
+from .lstm import LSTM, VARIANTS, LSTMConfig, lstm_backward, lstm_forward
+from .models import SequenceModel
+from .optim import SGD, Adam, clip_grad_norm, global_norm
+from .rnn import RNN, rnn_backward, rnn_forward
+from .train import History, train
+
+__version__ = "0.1.0"

@@ -1,0 +1,53 @@
+"""Softmax cross-entropy and accuracy for class scores, with positions that can be ignored."""
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import _softmax
+from .checks import check_array, check_int_array
+
+IGNORE = -1  # a target equal to this does not count (e.g. padding, or steps with nothing to predict)
+
+
+def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
+    """Mean cross-entropy of softmax(logits) against integer targets, and its gradient.
+
+    Args:
+        logits: scores (..., C), for example (B, C) or (T, B, C).
+        targets: class indices (...) in [0, C), or ``ignore_index`` for positions that do not count.
+
+    Returns:
+        (loss, d_logits): a float, and ∂loss/∂logits with the shape of ``logits``.
+    """
+    where = "softmax_cross_entropy()"
+    logits = check_array(logits, "logits", where)
+    if logits.ndim < 1:
+        raise ValueError(f"{where}: argument 'logits' must have a class axis (..., C), but it is a scalar.")
+    C = logits.shape[-1]
+    targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1],
+                              dims=tuple(f"n{k}" for k in range(logits.ndim - 1)) or None,
+                              high=C, allowed_extra=ignore_index)
+    mask = targets != ignore_index
+    n = int(mask.sum())
+    if n == 0:
+        raise ValueError(f"{where}: every target equals ignore_index={ignore_index}; nothing to learn from.")
+    p = _softmax(logits)
+    safe_t = np.where(mask, targets, 0)
+    p_true = np.take_along_axis(p, safe_t[..., None], axis=-1)[..., 0]
+    loss = float(-np.log(np.maximum(p_true[mask], np.finfo(p.dtype).tiny)).sum() / n)
+    d = p
+    np.put_along_axis(d, safe_t[..., None], np.take_along_axis(d, safe_t[..., None], axis=-1) - 1, axis=-1)
+    d *= (mask / n).astype(d.dtype)[..., None]
+    return loss, d
+
+
+def accuracy(logits, targets, *, ignore_index: int = IGNORE) -> float:
+    """Fraction of counted positions where argmax(logits) equals the target."""
+    where = "accuracy()"
+    logits = check_array(logits, "logits", where)
+    C = logits.shape[-1]
+    targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1], high=C, allowed_extra=ignore_index)
+    mask = targets != ignore_index
+    if not mask.any():
+        raise ValueError(f"{where}: every target equals ignore_index={ignore_index}.")
+    return float((logits.argmax(axis=-1) == targets)[mask].mean())

@@ -1,0 +1,393 @@
+"""The LSTM in numpy: forward over a sequence, backpropagation through time, and variants.
+
+Slide notation, for one time step (⊙ is the elementwise product, [h_{t-1}, x_t] stacks the
+previous output on top of the current input)::
+
+    f_t  = σ(W_f · [h_{t-1}, x_t] + b_f)        forget gate   (eraser)
+    i_t  = σ(W_i · [h_{t-1}, x_t] + b_i)        input gate    (pen)
+    C̃_t  = tanh(W_C · [h_{t-1}, x_t] + b_C)     candidate values
+    C_t  = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t            cell state    (the notebook)
+    o_t  = σ(W_o · [h_{t-1}, x_t] + b_o)        output gate   (highlighter)
+    h_t  = o_t ⊙ tanh(C_t)                      output
+
+Storage follows ``torch.nn.LSTM`` so that students can move to PyTorch unchanged:
+``weight_ih`` (4H, D), ``weight_hh`` (4H, H), ``bias_ih`` (4H,), ``bias_hh`` (4H,), with the
+four row blocks in PyTorch's gate order i, f, g, o (g is the candidate C̃_t). The slide's
+W_f is ``[weight_hh[f] | weight_ih[f]]`` and b_f is ``bias_ih[f] + bias_hh[f]``;
+:meth:`LSTM.gate_weights` and :meth:`LSTM.set_gate_weights` translate between the two.
+
+Variants (for ablation notebooks): any one gate can be removed (it is then fixed at 1),
+the output tanh can be removed (h_t = o_t ⊙ C_t), and ``forget_gate=False`` gives the
+original 1997 LSTM, C_t = C_{t-1} + i_t ⊙ C̃_t.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import _sigmoid
+from .checks import check_array, check_choice, check_dtype, check_number, check_size
+
+GATE_ORDER = ("i", "f", "g", "o")  # PyTorch's row-block order
+# Keys of LSTM.last_gates() (ASCII, easy to type) and the labels the slides print.
+SLIDE_NAMES = {"i": "i_t", "f": "f_t", "g": "C_tilde_t", "o": "o_t"}
+SLIDE_LABELS = {"i_t": "i_t", "f_t": "f_t", "C_tilde_t": "C̃_t", "o_t": "o_t", "C_t": "C_t", "h_t": "h_t"}
+VARIANTS = ("vanilla", "no_input_gate", "no_forget_gate", "no_output_gate", "no_output_activation")
+
+
+@dataclass(frozen=True)
+class LSTMConfig:
+    """Which parts of the cell exist. A removed gate is the constant 1."""
+
+    input_gate: bool = True
+    forget_gate: bool = True
+    output_gate: bool = True
+    output_activation: bool = True
+
+    @classmethod
+    def from_variant(cls, variant: str) -> "LSTMConfig":
+        check_choice(variant, "variant", "LSTMConfig.from_variant()", VARIANTS)
+        return {
+            "vanilla": cls(),
+            "no_input_gate": cls(input_gate=False),
+            "no_forget_gate": cls(forget_gate=False),
+            "no_output_gate": cls(output_gate=False),
+            "no_output_activation": cls(output_activation=False),
+        }[variant]
+
+    def removed_gates(self) -> tuple[str, ...]:
+        return tuple(g for g, on in (("i", self.input_gate), ("f", self.forget_gate), ("o", self.output_gate)) if not on)
+
+
+def gate_slice(gate: str, hidden_size: int) -> slice:
+    """Rows of ``weight_ih``/``weight_hh``/biases that belong to gate 'i', 'f', 'g' or 'o'."""
+    k = GATE_ORDER.index(gate)
+    return slice(k * hidden_size, (k + 1) * hidden_size)
+
+
+@dataclass
+class LSTMCache:
+    """What the backward pass needs; also the gate values of the last forward pass.
+
+    Shapes: x (T, B, D); h_prev, c_prev, c, tanh_c, h (T, B, H); gates (T, B, 4H) holding
+    i_t, f_t, C̃_t, o_t side by side (after their nonlinearities).
+    """
+
+    x: np.ndarray
+    h_prev: np.ndarray
+    c_prev: np.ndarray
+    gates: np.ndarray
+    c: np.ndarray
+    tanh_c: np.ndarray
+    weight_ih: np.ndarray
+    weight_hh: np.ndarray
+    config: LSTMConfig
+
+
+def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LSTMConfig()):
+    """Run the LSTM over a whole sequence (no argument checks: use :class:`LSTM` for those).
+
+    Args:
+        x: inputs (T, B, D).  h0, c0: initial state (B, H).
+        weight_ih (4H, D), weight_hh (4H, H), bias (4H,): gate order i, f, g, o.
+        config: which gates exist.
+
+    Returns:
+        outputs h_1..h_T (T, B, H), final h_T (B, H), final C_T (B, H), and an :class:`LSTMCache`.
+    """
+    T, B, D = x.shape
+    H = weight_hh.shape[1]
+    dt = x.dtype
+    # One big matrix product for the input part of all time steps.
+    xw = (x.reshape(T * B, D) @ weight_ih.T).reshape(T, B, 4 * H)
+    xw += bias
+    whh_t = np.ascontiguousarray(weight_hh.T)
+    gates = xw  # reuse the buffer: pre-activations become activations in place
+    h_prev = np.empty((T, B, H), dtype=dt)
+    c_prev = np.empty((T, B, H), dtype=dt)
+    c_all = np.empty((T, B, H), dtype=dt)
+    tanh_c = np.empty((T, B, H), dtype=dt)
+    out = np.empty((T, B, H), dtype=dt)
+    removed = [gate_slice(g, H) for g in config.removed_gates()]
+    sig_if, g_blk, sig_o = slice(0, 2 * H), slice(2 * H, 3 * H), slice(3 * H, 4 * H)
+    h, c = h0, c0
+    for t in range(T):
+        h_prev[t] = h
+        c_prev[t] = c
+        a = gates[t]
+        a += h @ whh_t
+        _sigmoid(a[:, sig_if], out=a[:, sig_if])
+        np.tanh(a[:, g_blk], out=a[:, g_blk])
+        _sigmoid(a[:, sig_o], out=a[:, sig_o])
+        for blk in removed:
+            a[:, blk] = 1.0
+        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, g_blk], a[:, sig_o]
+        c = c_all[t]
+        np.multiply(f, c_prev[t], out=c)
+        c += i * g
+        if config.output_activation:
+            np.tanh(c, out=tanh_c[t])
+        else:
+            tanh_c[t] = c
+        h = out[t]
+        np.multiply(o, tanh_c[t], out=h)
+    cache = LSTMCache(x, h_prev, c_prev, gates, c_all, tanh_c, weight_ih, weight_hh, config)
+    return out, out[-1].copy(), c_all[-1].copy(), cache
+
+
+def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool = False):
+    """Backpropagation through time for :func:`lstm_forward`.
+
+    Args:
+        d_out: ∂L/∂h_t for every step (T, B, H). dh_T, dc_T: ∂L/∂(final h, C) (B, H) or None.
+        keep_state_grads: also return ∂L/∂C_t and ∂L/∂h_t for every t (for gradient-flow plots).
+
+    Returns:
+        dict with 'x' (T, B, D), 'h0', 'c0' (B, H), 'weight_ih', 'weight_hh', 'bias' and, if asked,
+        'c' and 'h' (T, B, H): the total gradient reaching C_t and h_t.
+    """
+    x, gates, cfg = cache.x, cache.gates, cache.config
+    T, B, D = x.shape
+    H = cache.weight_hh.shape[1]
+    dt = x.dtype
+    da = np.empty((T, B, 4 * H), dtype=dt)
+    dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt)
+    dc_next = np.zeros((B, H), dtype=dt) if dc_T is None else np.array(dc_T, dtype=dt)
+    removed = [gate_slice(g, H) for g in cfg.removed_gates()]
+    if keep_state_grads:
+        dc_all = np.empty((T, B, H), dtype=dt)
+        dh_all = np.empty((T, B, H), dtype=dt)
+    whh = cache.weight_hh
+    for t in range(T - 1, -1, -1):
+        g_t = gates[t]
+        i, f, g, o = g_t[:, :H], g_t[:, H:2 * H], g_t[:, 2 * H:3 * H], g_t[:, 3 * H:]
+        tc = cache.tanh_c[t]
+        dh = d_out[t] + dh_next
+        dc = dh * o
+        if cfg.output_activation:
+            dc *= 1 - tc * tc
+        dc += dc_next
+        if keep_state_grads:
+            dc_all[t] = dc
+            dh_all[t] = dh
+        d = da[t]
+        np.multiply(dc * g, i * (1 - i), out=d[:, :H])                 # ∂a_i
+        np.multiply(dc * cache.c_prev[t], f * (1 - f), out=d[:, H:2 * H])  # ∂a_f
+        np.multiply(dc * i, 1 - g * g, out=d[:, 2 * H:3 * H])           # ∂a_g
+        np.multiply(dh * tc, o * (1 - o), out=d[:, 3 * H:])            # ∂a_o
+        for blk in removed:
+            d[:, blk] = 0.0
+        dc_next = dc * f
+        dh_next = d @ whh
+    da2 = da.reshape(T * B, 4 * H)
+    grads = {
+        "x": (da2 @ cache.weight_ih).reshape(T, B, D),
+        "weight_ih": da2.T @ x.reshape(T * B, D),
+        "weight_hh": da2.T @ cache.h_prev.reshape(T * B, H),
+        "bias": da2.sum(axis=0),
+        "h0": dh_next,
+        "c0": dc_next,
+    }
+    if keep_state_grads:
+        grads["c"], grads["h"] = dc_all, dh_all
+    return grads
+
+
+class LSTM:
+    """A single-layer LSTM with the interface of ``torch.nn.LSTM`` (seq-first, no batch_first).
+
+    Args:
+        input_size (D), hidden_size (H): sizes.
+        forget_bias: initial b_f, a number (1.0 by default; ≈3 for memory over ~100 steps at
+            initialisation) or ``"chrono"`` for chrono initialisation (Tallec & Ollivier 2018):
+            b_f = log(u), u ~ U(1, chrono_max_lag − 1), and b_i = −b_f.
+        chrono_max_lag: the longest dependency expected, for ``forget_bias="chrono"``.
+        input_gate, forget_gate, output_gate, output_activation: remove parts for ablations.
+        dtype: np.float64 (default, for gradient checks) or np.float32.
+        seed: weights ~ U(−1/√H, 1/√H) from ``np.random.default_rng(seed)`` as in PyTorch.
+
+    Attributes:
+        weight_ih (4H, D), weight_hh (4H, H), bias_ih (4H,), bias_hh (4H,): gate order i, f, g, o.
+        grads: dict with the same keys, filled (overwritten) by :meth:`backward`.
+        grad_state: (∂L/∂h_0, ∂L/∂C_0) from the last backward.
+    """
+
+    param_names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+    def __init__(self, input_size, hidden_size, *, forget_bias=1.0, chrono_max_lag=None,
+                 input_gate=True, forget_gate=True, output_gate=True, output_activation=True,
+                 dtype=np.float64, seed=0):
+        where = "LSTM()"
+        self.input_size = D = check_size(input_size, "input_size", where)
+        self.hidden_size = H = check_size(hidden_size, "hidden_size", where)
+        self.dtype = check_dtype(dtype, where)
+        self.config = LSTMConfig(bool(input_gate), bool(forget_gate), bool(output_gate), bool(output_activation))
+        rng = np.random.default_rng(seed)
+        k = 1.0 / np.sqrt(H)
+        self.weight_ih = rng.uniform(-k, k, (4 * H, D)).astype(self.dtype)
+        self.weight_hh = rng.uniform(-k, k, (4 * H, H)).astype(self.dtype)
+        self.bias_ih = rng.uniform(-k, k, 4 * H).astype(self.dtype)
+        self.bias_hh = rng.uniform(-k, k, 4 * H).astype(self.dtype)
+        fs, is_ = gate_slice("f", H), gate_slice("i", H)
+        if isinstance(forget_bias, str):
+            check_choice(forget_bias, "forget_bias", where, ("chrono",))
+            if chrono_max_lag is None:
+                raise ValueError(f"{where}: forget_bias='chrono' needs chrono_max_lag, the longest lag expected.")
+            t_max = check_number(chrono_max_lag, "chrono_max_lag", where, low=3)
+            b_f = np.log(rng.uniform(1.0, t_max - 1.0, H))
+            self.bias_ih[fs], self.bias_ih[is_] = b_f, -b_f
+            self.bias_hh[fs], self.bias_hh[is_] = 0.0, 0.0
+        else:
+            self.bias_ih[fs] = check_number(forget_bias, "forget_bias", where, low=-50, high=50)
+            self.bias_hh[fs] = 0.0
+        self.grads: dict[str, np.ndarray] = {}
+        self.grad_state = None
+        self._cache: LSTMCache | None = None
+
+    # ----------------------------------------------------------------- construction helpers
+    @classmethod
+    def variant(cls, name: str, input_size, hidden_size, **kwargs) -> "LSTM":
+        """Build one of :data:`VARIANTS` ('vanilla', 'no_input_gate', 'no_forget_gate', ...)."""
+        cfg = LSTMConfig.from_variant(name)
+        return cls(input_size, hidden_size, input_gate=cfg.input_gate, forget_gate=cfg.forget_gate,
+                   output_gate=cfg.output_gate, output_activation=cfg.output_activation, **kwargs)
+
+    @classmethod
+    def original_1997(cls, input_size, hidden_size, **kwargs) -> "LSTM":
+        """Hochreiter & Schmidhuber's 1997 LSTM: no forget gate, C_t = C_{t-1} + i_t ⊙ C̃_t."""
+        return cls(input_size, hidden_size, forget_gate=False, **kwargs)
+
+    def __repr__(self) -> str:
+        removed = self.config.removed_gates()
+        extra = "".join(f", no_{ {'i': 'input', 'f': 'forget', 'o': 'output'}[g]}_gate" for g in removed)
+        if not self.config.output_activation:
+            extra += ", no_output_activation"
+        return f"LSTM({self.input_size}, {self.hidden_size}, dtype={self.dtype.name}{extra})"
+
+    # ----------------------------------------------------------------- parameters
+    def parameters(self) -> dict[str, np.ndarray]:
+        """The parameter arrays themselves (optimizers update them in place)."""
+        return {n: getattr(self, n) for n in self.param_names}
+
+    def num_parameters(self, *, active_only: bool = True) -> int:
+        """Number of trainable numbers; removed gates' rows do not count when ``active_only``."""
+        D, H = self.input_size, self.hidden_size
+        blocks = 4 - (len(self.config.removed_gates()) if active_only else 0)
+        return blocks * H * (D + H + 2)
+
+    def gate_weights(self) -> dict[str, np.ndarray]:
+        """The slides' per-gate parameters (copies): W_f, b_f, W_i, b_i, W_C, b_C, W_o, b_o.
+
+        Each W acts on the stacked vector [h_{t-1}, x_t], so it has shape (H, H + D);
+        each b has shape (H,) and is bias_ih + bias_hh of that gate.
+        """
+        H = self.hidden_size
+        out = {}
+        for gate, sym in (("f", "f"), ("i", "i"), ("g", "C"), ("o", "o")):
+            s = gate_slice(gate, H)
+            out[f"W_{sym}"] = np.hstack([self.weight_hh[s], self.weight_ih[s]])
+            out[f"b_{sym}"] = self.bias_ih[s] + self.bias_hh[s]
+        return out
+
+    def set_gate_weights(self, **params) -> None:
+        """Write slide-notation parameters back, e.g. ``set_gate_weights(W_f=W, b_f=b)``.
+
+        W_* must have shape (H, H + D) (columns: h_{t-1} first, then x_t); b_* shape (H,).
+        The whole bias goes to ``bias_ih``; ``bias_hh`` of that gate becomes 0.
+        """
+        H, D = self.hidden_size, self.input_size
+        where = "LSTM.set_gate_weights()"
+        names = {"f": "f", "i": "i", "C": "g", "o": "o"}
+        for key, value in params.items():
+            if len(key) != 3 or key[:2] not in ("W_", "b_") or key[2] not in names:
+                raise TypeError(f"{where}: unknown argument '{key}'; use W_f, b_f, W_i, b_i, W_C, b_C, W_o, b_o.")
+            s = gate_slice(names[key[2]], H)
+            if key[0] == "W":
+                W = check_array(value, key, where, shape=(H, H + D), dims=("H", "H+D"), dtype=self.dtype,
+                                hint="Columns act on [h_{t-1}, x_t]: the first H on h_{t-1}, the last D on x_t.")
+                self.weight_hh[s], self.weight_ih[s] = W[:, :H], W[:, H:]
+            else:
+                b = check_array(value, key, where, shape=(H,), dims=("H",), dtype=self.dtype)
+                self.bias_ih[s], self.bias_hh[s] = b, 0.0
+
+    # ----------------------------------------------------------------- forward / backward
+    def _check_input(self, x, state, where):
+        D, H = self.input_size, self.hidden_size
+        x = check_array(x, "x", where, shape=(None, None, D), dims=("T", "B", "D"), dtype=self.dtype,
+                        hint="Inputs are shaped (time steps, batch, features); for one sequence use x[:, None, :].")
+        B = x.shape[1]
+        if state is None:
+            h0 = np.zeros((B, H), dtype=self.dtype)
+            c0 = np.zeros((B, H), dtype=self.dtype)
+        else:
+            if not isinstance(state, (tuple, list)) or len(state) != 2:
+                raise TypeError(f"{where}: argument 'state' must be a pair (h_0, C_0) or None, "
+                                f"but it is {type(state).__name__}.")
+            h0 = check_array(state[0], "state[0] (h_0)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
+            c0 = check_array(state[1], "state[1] (C_0)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
+        return x, h0, c0
+
+    def forward(self, x, state=None):
+        """Run the sequence ``x`` (T, B, D) from ``state`` = (h_0, C_0), each (B, H), or zeros.
+
+        Returns ``(outputs, (h_T, C_T))`` with outputs = h_1 … h_T of shape (T, B, H).
+        """
+        x, h0, c0 = self._check_input(x, state, "LSTM.forward()")
+        out, hT, cT, self._cache = lstm_forward(x, h0, c0, self.weight_ih, self.weight_hh,
+                                                self.bias_ih + self.bias_hh, self.config)
+        return out, (hT, cT)
+
+    __call__ = forward
+
+    def step(self, x_t, state=None):
+        """One time step: ``x_t`` (B, D) -> ``(h_t, C_t)``, each (B, H)."""
+        x_t = check_array(x_t, "x_t", "LSTM.step()", shape=(None, self.input_size), dims=("B", "D"),
+                          dtype=self.dtype, hint="For one example use x_t[None, :].")
+        _, state = self.forward(x_t[None], state)
+        return state
+
+    def backward(self, d_outputs, d_state=None):
+        """BPTT from ∂L/∂outputs (T, B, H) and optional ∂L/∂(h_T, C_T); returns ∂L/∂x (T, B, D).
+
+        Fills ``self.grads`` (keys as :attr:`param_names`) and ``self.grad_state``.
+        """
+        where = "LSTM.backward()"
+        if self._cache is None:
+            raise ValueError(f"{where}: call forward() first; backward() needs the values it stored.")
+        T, B, _ = self._cache.x.shape
+        H = self.hidden_size
+        d_out = check_array(d_outputs, "d_outputs", where, shape=(T, B, H), dims=("T", "B", "H"), dtype=self.dtype,
+                            hint="It must match the outputs of the last forward() call.")
+        dh_T = dc_T = None
+        if d_state is not None:
+            if not isinstance(d_state, (tuple, list)) or len(d_state) != 2:
+                raise TypeError(f"{where}: argument 'd_state' must be a pair (dh_T, dC_T) or None.")
+            dh_T = None if d_state[0] is None else check_array(
+                d_state[0], "d_state[0] (dh_T)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
+            dc_T = None if d_state[1] is None else check_array(
+                d_state[1], "d_state[1] (dC_T)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
+        g = lstm_backward(d_out, dh_T, dc_T, self._cache)
+        self.grads = {"weight_ih": g["weight_ih"], "weight_hh": g["weight_hh"],
+                      "bias_ih": g["bias"], "bias_hh": g["bias"].copy()}
+        self.grad_state = (g["h0"], g["c0"])
+        return g["x"]
+
+    def last_gates(self) -> dict[str, np.ndarray]:
+        """Gate values of the last forward pass in slide notation, each (T, B, H).
+
+        Keys: 'f_t', 'i_t', 'C_tilde_t' (C̃_t), 'o_t', 'C_t', 'h_t'. A removed gate shows as all ones.
+        """
+        if self._cache is None:
+            raise ValueError("LSTM.last_gates(): call forward() first.")
+        H, c = self.hidden_size, self._cache
+        gates = {SLIDE_NAMES[g]: c.gates[:, :, gate_slice(g, H)].copy() for g in ("f", "i", "g", "o")}
+        gates["C_t"] = c.c.copy()
+        o = gates["o_t"]
+        gates["h_t"] = o * c.tanh_c
+        return gates
+
+    @property
+    def cache(self) -> LSTMCache | None:
+        """The values stored by the last forward pass (None before the first)."""
+        return self._cache
