@@ -11,13 +11,14 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test unit nbval bench data clean-venv
+.PHONY: help lab test unit nbval execute bench data clean-venv
 
 help:
 	@echo "make lab    - install (first time) and open JupyterLab on notebooks/"
 	@echo "make test   - install/update, then run unit tests and nbval (strict) on every notebook"
 	@echo "make unit   - unit tests only (fast)"
 	@echo "make nbval  - notebooks only"
+	@echo "make execute NB=notebooks/X.ipynb - run a notebook in a fresh kernel, store outputs"
 	@echo "make data   - regenerate data/ from lstm_helpers (fixed seeds)"
 	@echo "make bench  - speed benchmarks (see benchmarks/README.md)"
 
@@ -40,6 +41,10 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env --nbval-cell-timeout=300 $(PYTEST_ARGS)
+
+NB ?= notebooks/*.ipynb
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $(NB)
 
 data: $(STAMP)
 	$(BIN)/python -m lstm_helpers.datasets --write data
