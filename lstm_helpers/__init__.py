@@ -30,3 +30,5 @@ from .rnn import RNN, rnn_backward, rnn_forward
 from .train import History, train
 
 __version__ = "0.1.0"
+from .plots import OKABE_ITO, label_axes, use_course_style
+from . import datasets, env, plots, widgets  # noqa: E402  (submodules used as lh.widgets.x, lh.plots.x)
