@@ -35,6 +35,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-cell-timeout=300 $(PYTEST_ARGS)
+	$(BIN)/python benchmarks/bench_widgets.py --check
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
@@ -50,6 +51,7 @@ data: $(STAMP)
 	$(BIN)/python -m lstm_helpers.datasets --write data
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_step.py
 
 clean-venv:

@@ -125,8 +125,8 @@ def interactive_view(view: View, controls: Mapping[str, "object"], *, columns: i
     """
     import ipywidgets as W
 
-    image = W.Image(format="png", layout=W.Layout(width="auto"))
-    status = W.HTML()
+    width_px = int(round(view.fig.get_figwidth() * view.fig.dpi))
+    image = W.Image(format="png", layout=W.Layout(width=f"{width_px}px", max_width="100%"))
     box = W.VBox()
 
     def values():
@@ -137,13 +137,12 @@ def interactive_view(view: View, controls: Mapping[str, "object"], *, columns: i
         view.update(**values())
         image.value = view.render()
         box.last_redraw_ms = (time.perf_counter() - t0) * 1e3
-        status.value = f"<small>redraw {box.last_redraw_ms:.0f} ms</small>"
 
     for w in controls.values():
         w.observe(redraw, names="value")
     items = list(controls.values())
     rows = [W.HBox(items[i:i + columns]) for i in range(0, len(items), columns)]
-    box.children = (*rows, image, status)
+    box.children = (*rows, image)
     box.view = view
     redraw()
     return box
