@@ -10,6 +10,12 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2 --dist loadfile
 LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# One BLAS thread per process: the matrices here are small, two nbval workers share two cores
+# (threaded OpenBLAS then spins and runs up to 30x slower), and a fixed thread count keeps
+# floating-point summation order, hence stored outputs, identical from run to run.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 
 .PHONY: help lab test unit nbval execute bench data clean-venv
 

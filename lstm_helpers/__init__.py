@@ -28,7 +28,16 @@ from .models import SequenceModel
 from .optim import SGD, Adam, clip_grad_norm, global_norm
 from .rnn import RNN, rnn_backward, rnn_forward
 from .train import History, train
+from .vanishing import (DecayExperiment, clipping_effect, derivative_bound, growth_per_step,  # notebook 01
+                        largest_singular_value, last_state_gradients, mean_derivative, pascanu_bound,
+                        scalar_powers, scale_to_largest_singular_value, state_jacobian_bptt,
+                        state_jacobian_numerical, state_jacobian_product)
 
 __version__ = "0.1.0"
 from .plots import OKABE_ITO, label_axes, use_course_style
 from . import datasets, env, plots, widgets  # noqa: E402  (submodules used as lh.widgets.x, lh.plots.x)
+from . import gates, toy_sentences  # noqa: E402  (notebooks 04-06: the gate equations, the hand-wired example)
+from . import memory_span  # noqa: E402  (notebook 02: measured memory span on the recall task)
+from . import diagram, memory_sim  # noqa: E402  (notebook 03: the cell diagram, the memory simulator)
+from . import bptt  # noqa: E402  (notebook 07: BPTT step by step in slide notation, ‖∂L/∂x_t‖)
+from . import agreement  # noqa: E402  (notebook 09: subject-verb agreement)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_array, check_choice
+from .checks import _to_array, check_array, check_choice
 
 
 def _sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -31,7 +31,7 @@ def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def _as_float(x, name: str, where: str) -> np.ndarray:
-    arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    arr = _to_array(x, name, where)
     if arr.dtype.kind in "iub":  # friendly: sigmoid(0) and sigmoid([1, 2]) just work
         arr = arr.astype(np.float64)
     return check_array(arr, name, where)
@@ -61,7 +61,13 @@ def tanh_grad(x) -> np.ndarray:
 
 def softmax(z, axis: int = -1) -> np.ndarray:
     """Softmax along ``axis``, shifted by the maximum so that exp never overflows."""
-    return _softmax(_as_float(z, "z", "softmax()"), axis=axis)
+    z = _as_float(z, "z", "softmax()")
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"softmax(): argument 'axis' must be an int, but it is {type(axis).__name__} {axis!r}.")
+    if not -max(z.ndim, 1) <= axis < max(z.ndim, 1):
+        raise ValueError(f"softmax(): argument 'axis' is {axis}, but 'z' has shape {z.shape} "
+                         f"({z.ndim} axes); use an axis in [{-z.ndim}, {z.ndim - 1}].")
+    return _softmax(z, axis=axis)
 
 
 # name -> (f(a), f'(a) expressed through y = f(a)); used by the RNN's nonlinearity option.

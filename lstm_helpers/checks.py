@@ -61,7 +61,7 @@ def check_dtype(dtype, where: str, name: str = "dtype") -> np.dtype:
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt not in FLOAT_DTYPES:
+    if dt is None or dt not in FLOAT_DTYPES:
         raise TypeError(
             f"{where}: argument '{name}' must be np.float32 or np.float64, but it is {dtype!r}."
         )

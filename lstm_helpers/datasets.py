@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 
+from .agreement import dataset_text as agreement_text  # notebook 09
 from .data import recall_tokens
 
 RECALL_LAGS = (5, 10, 20, 50, 100)
@@ -44,6 +45,7 @@ def load_recall_eval(path) -> dict[int, tuple[np.ndarray, np.ndarray]]:
 
 DATASETS = {
     "recall_eval.csv": recall_eval_text,
+    "agreement.tsv": agreement_text,
 }
 
 

@@ -11,9 +11,10 @@ from typing import Callable
 
 import numpy as np
 
-from .checks import check_array, check_number
+from .checks import check_array, check_number, check_size
 from .losses import softmax_cross_entropy
 from .lstm import LSTM
+from .models import SequenceModel
 from .rnn import RNN
 
 
@@ -27,6 +28,13 @@ def rel_error(analytic, numeric) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom)
 
 
+def _check_step(h, where: str) -> float:
+    h = check_number(h, "h", where, low=0)
+    if h == 0:
+        raise ValueError(f"{where}: argument 'h' (the finite-difference step) must be > 0, e.g. 1e-6.")
+    return h
+
+
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """Centered-difference gradient of the scalar ``f()`` with respect to the array ``x``.
 
@@ -36,16 +44,25 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -
         raise TypeError("numerical_gradient(): argument 'f' must be a function of no arguments returning a number.")
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError("numerical_gradient(): argument 'x' must be a float numpy array that f() reads.")
-    h = check_number(h, "h", "numerical_gradient()", low=0)
+    h = _check_step(h, "numerical_gradient()")
+
+    def value() -> float:
+        v = f()
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            raise TypeError(f"numerical_gradient(): argument 'f' must return a number (the loss), "
+                            f"but it returned {type(v).__name__}.") from None
+
     grad = np.zeros_like(x, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
         idx = it.multi_index
         old = x[idx]
         x[idx] = old + h
-        fp = float(f())
+        fp = value()
         x[idx] = old - h
-        fm = float(f())
+        fm = value()
         x[idx] = old
         grad[idx] = (fp - fm) / (2 * h)
     return grad
@@ -62,15 +79,25 @@ def check_layer_gradients(layer, x, state=None, *, seed: int = 0, h: float = 1e-
     if not isinstance(layer, (LSTM, RNN)):
         raise TypeError(f"{where}: argument 'layer' must be an LSTM or RNN, but it is {type(layer).__name__}.")
     if layer.dtype != np.float64:
-        raise TypeError(f"{where}: gradient checks need float64; build the layer with dtype=np.float64.")
+        raise TypeError(f"{where}: argument 'layer' computes in {layer.dtype}, but gradient checks need float64; "
+                        f"build the layer with dtype=np.float64.")
+    h = _check_step(h, where)
     is_lstm = isinstance(layer, LSTM)
     x = np.array(check_array(x, "x", where, shape=(None, None, layer.input_size), dims=("T", "B", "D"),
                              dtype=layer.dtype))
     T, B, _ = x.shape
     H = layer.hidden_size
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_size(seed, "seed", where, minimum=0))
     if state is None:
         state = (rng.standard_normal((B, H)), rng.standard_normal((B, H))) if is_lstm else rng.standard_normal((B, H))
+    elif is_lstm:
+        if not isinstance(state, (tuple, list)) or len(state) != 2:
+            raise TypeError(f"{where}: argument 'state' must be a pair (h_0, C_0) or None, "
+                            f"but it is {type(state).__name__}.")
+        state = tuple(check_array(s, f"state[{k}] ({n})", where, shape=(B, H), dims=("B", "H"), dtype=layer.dtype)
+                      for k, (s, n) in enumerate(zip(state, ("h_0", "C_0"))))
+    else:
+        state = check_array(state, "state (h_0)", where, shape=(B, H), dims=("B", "H"), dtype=layer.dtype)
     state = tuple(np.array(s) for s in state) if is_lstm else np.array(state)
     r_out = rng.standard_normal((T, B, H))
     r_h = rng.standard_normal((B, H))
@@ -100,8 +127,13 @@ def check_layer_gradients(layer, x, state=None, *, seed: int = 0, h: float = 1e-
 def check_model_gradients(model, x, targets, *, h: float = 1e-6) -> dict[str, float]:
     """Relative error of every parameter gradient of a :class:`~lstm_helpers.models.SequenceModel`
     under softmax cross-entropy against integer ``targets``."""
+    where = "check_model_gradients()"
+    if not isinstance(model, SequenceModel):
+        raise TypeError(f"{where}: argument 'model' must be a SequenceModel, but it is {type(model).__name__}.")
     if model.dtype != np.float64:
-        raise TypeError("check_model_gradients(): gradient checks need float64; build the model with dtype=np.float64.")
+        raise TypeError(f"{where}: argument 'model' computes in {model.dtype}, but gradient checks need float64; "
+                        f"build the model with dtype=np.float64.")
+    h = _check_step(h, where)
 
     def loss() -> float:
         return softmax_cross_entropy(model.forward(x), targets)[0]

@@ -117,7 +117,7 @@ def forget_path_norms(f) -> np.ndarray:
 
 def lag_below(norms, fraction: float = 0.01):
     """First lag k at which ``norms[k] < fraction * norms[0]``; None if it never happens."""
-    norms = check_array(norms, "norms", "lag_below()")
+    norms = check_array(norms, "norms", "lag_below()", shape=(None,), dims=("lag",))
     fraction = check_number(fraction, "fraction", "lag_below()", low=0)
     below = np.nonzero(norms < fraction * norms[0])[0]
     return int(below[0]) if below.size else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_array, check_dtype, check_size
+from .checks import _to_array, check_array, check_dtype, check_size
 
 
 class Linear:
@@ -20,7 +20,7 @@ class Linear:
         self.in_features = check_size(in_features, "in_features", where)
         self.out_features = check_size(out_features, "out_features", where)
         self.dtype = check_dtype(dtype, where)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_size(seed, "seed", where, minimum=0))
         k = 1.0 / np.sqrt(self.in_features)
         self.weight = rng.uniform(-k, k, (self.out_features, self.in_features)).astype(self.dtype)
         self.bias = rng.uniform(-k, k, self.out_features).astype(self.dtype)
@@ -40,7 +40,7 @@ class Linear:
         """h (..., in_features) -> scores (..., out_features)."""
         n = self.in_features
         dims = ("...", "in_features")
-        h = np.asarray(h) if not isinstance(h, np.ndarray) else h
+        h = _to_array(h, "h", "Linear.forward()")
         shape = (None,) * (max(h.ndim, 1) - 1) + (n,)
         h = check_array(h, "h", "Linear.forward()", shape=shape, dims=("...",) * (len(shape) - 1) + dims[1:],
                         dtype=self.dtype)

@@ -9,6 +9,17 @@ from .checks import check_array, check_int_array
 IGNORE = -1  # a target equal to this does not count (e.g. padding, or steps with nothing to predict)
 
 
+def _check_logits_and_ignore(logits, ignore_index, where: str) -> np.ndarray:
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(f"{where}: argument 'ignore_index' must be an int (the label that does not count), "
+                        f"but it is {type(ignore_index).__name__} {ignore_index!r}.")
+    logits = check_array(logits, "logits", where)
+    if logits.ndim < 1:
+        raise ValueError(f"{where}: argument 'logits' must have a class axis (..., C), "
+                         f"but it is a scalar (shape {logits.shape}).")
+    return logits
+
+
 def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
     """Mean cross-entropy of softmax(logits) against integer targets, and its gradient.
 
@@ -20,9 +31,7 @@ def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
         (loss, d_logits): a float, and ∂loss/∂logits with the shape of ``logits``.
     """
     where = "softmax_cross_entropy()"
-    logits = check_array(logits, "logits", where)
-    if logits.ndim < 1:
-        raise ValueError(f"{where}: argument 'logits' must have a class axis (..., C), but it is a scalar.")
+    logits = _check_logits_and_ignore(logits, ignore_index, where)
     C = logits.shape[-1]
     targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1],
                               dims=tuple(f"n{k}" for k in range(logits.ndim - 1)) or None,
@@ -31,11 +40,12 @@ def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
     n = int(mask.sum())
     if n == 0:
         raise ValueError(f"{where}: every target equals ignore_index={ignore_index}; nothing to learn from.")
-    p = _softmax(logits)
     safe_t = np.where(mask, targets, 0)
-    p_true = np.take_along_axis(p, safe_t[..., None], axis=-1)[..., 0]
-    loss = float(-np.log(np.maximum(p_true[mask], np.finfo(p.dtype).tiny)).sum() / n)
-    d = p
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_z = np.log(np.exp(shifted).sum(axis=-1))                      # log Σ_c e^{z_c} (shifted)
+    z_true = np.take_along_axis(shifted, safe_t[..., None], axis=-1)[..., 0]
+    loss = float((log_z - z_true)[mask].sum() / n)                    # −log p_true, exact for any logits
+    d = _softmax(logits)
     np.put_along_axis(d, safe_t[..., None], np.take_along_axis(d, safe_t[..., None], axis=-1) - 1, axis=-1)
     d *= (mask / n).astype(d.dtype)[..., None]
     return loss, d
@@ -44,9 +54,11 @@ def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
 def accuracy(logits, targets, *, ignore_index: int = IGNORE) -> float:
     """Fraction of counted positions where argmax(logits) equals the target."""
     where = "accuracy()"
-    logits = check_array(logits, "logits", where)
+    logits = _check_logits_and_ignore(logits, ignore_index, where)
     C = logits.shape[-1]
-    targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1], high=C, allowed_extra=ignore_index)
+    targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1],
+                              dims=tuple(f"n{k}" for k in range(logits.ndim - 1)) or None,
+                              high=C, allowed_extra=ignore_index)
     mask = targets != ignore_index
     if not mask.any():
         raise ValueError(f"{where}: every target equals ignore_index={ignore_index}.")

@@ -95,45 +95,89 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
 
     Returns:
         outputs h_1..h_T (T, B, H), final h_T (B, H), final C_T (B, H), and an :class:`LSTMCache`.
+
+    The arithmetic is the slides' (see the module docstring); it is arranged for speed:
+
+    * one matrix product per step gives all four pre-activations, z_t @ W with the stacked
+      z_t = [h_{t-1}, x_t, 1] (K = H + D + 1) and W = [W_hh | W_ih | b]ᵀ (K, 4H);
+    * one elementwise pipeline activates all four gates at once. The columns of W are scaled
+      beforehand (by −1, −2 or ½: exact in floating point) so that either
+        σ(a) = 1/(1 + e^(−a))   and  tanh(a) = 2σ(2a) − 1     (exp, + 1, 1/·, then C̃ ← 2C̃ − 1), or
+        σ(a) = ½·tanh(a/2) + ½  and  tanh(a)                 (tanh, then × m, + k for all columns);
+      the first for large batches (numpy's exp is much faster per number than its tanh), the
+      second for small ones (fewer calls). A removed gate is set to exactly 1;
+    * every buffer and view is made before the loop, which runs about ten numpy calls per step.
     """
     T, B, D = x.shape
     H = weight_hh.shape[1]
+    G, K = 4 * H, H + D + 1
     dt = x.dtype
-    # One big matrix product for the input part of all time steps.
-    xw = (x.reshape(T * B, D) @ weight_ih.T).reshape(T, B, 4 * H)
-    xw += bias
-    whh_t = np.ascontiguousarray(weight_hh.T)
-    gates = xw  # reuse the buffer: pre-activations become activations in place
-    h_prev = np.empty((T, B, H), dtype=dt)
-    c_prev = np.empty((T, B, H), dtype=dt)
-    c_all = np.empty((T, B, H), dtype=dt)
-    tanh_c = np.empty((T, B, H), dtype=dt)
-    out = np.empty((T, B, H), dtype=dt)
+    i_s, f_s, g_s, o_s = (gate_slice(g, H) for g in GATE_ORDER)
     removed = [gate_slice(g, H) for g in config.removed_gates()]
-    sig_if, g_blk, sig_o = slice(0, 2 * H), slice(2 * H, 3 * H), slice(3 * H, 4 * H)
-    h, c = h0, c0
-    for t in range(T):
-        h_prev[t] = h
-        c_prev[t] = c
-        a = gates[t]
-        a += h @ whh_t
-        _sigmoid(a[:, sig_if], out=a[:, sig_if])
-        np.tanh(a[:, g_blk], out=a[:, g_blk])
-        _sigmoid(a[:, sig_o], out=a[:, sig_o])
-        for blk in removed:
-            a[:, blk] = 1.0
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, g_blk], a[:, sig_o]
-        c = c_all[t]
-        np.multiply(f, c_prev[t], out=c)
-        c += i * g
-        if config.output_activation:
-            np.tanh(c, out=tanh_c[t])
-        else:
-            tanh_c[t] = c
-        h = out[t]
-        np.multiply(o, tanh_c[t], out=h)
-    cache = LSTMCache(x, h_prev, c_prev, gates, c_all, tanh_c, weight_ih, weight_hh, config)
-    return out, out[-1].copy(), c_all[-1].copy(), cache
+    # numpy's tanh is several times slower per number than its exp on this kind of CPU (float64
+    # especially), but the exp route costs more calls: take it once a step has enough numbers.
+    exp_gates = B * G >= (256 if dt == np.float64 else 2048)
+    exp_cell = B * H >= (512 if dt == np.float64 else 16384)
+    scale = np.full(G, -1.0 if exp_gates else 0.5, dtype=dt)     # σ(a) = 1/(1 + e^(−a)) = ½·tanh(a/2) + ½
+    scale[g_s] = -2.0 if exp_gates else 1.0                        # tanh(a) = 2/(1 + e^(−2a)) − 1
+    mult = np.full(G, 0.5, dtype=dt)                               # tanh route: y = m·tanh(scaled a) + k
+    shift = np.full(G, 0.5, dtype=dt)
+    mult[g_s], shift[g_s] = 1.0, 0.0
+    for blk in removed:                                            # a removed gate is exactly 1
+        scale[blk], mult[blk], shift[blk] = 0.0, 0.0, 1.0
+    W = np.empty((K, G), dtype=dt)
+    W[:H] = weight_hh.T
+    W[H:H + D] = weight_ih.T
+    W[H + D] = bias
+    W *= scale
+    # z_t = [h_{t-1}, x_t, 1] for t = 1..T; the loop writes h_t into z_{t+1} (Z[T] only holds h_T).
+    Z = np.empty((T + 1, B, K), dtype=dt)
+    Z[0, :, :H] = h0
+    Z[:T, :, H:H + D] = x
+    Z[T, :, H:H + D] = 0.0
+    Z[:, :, H + D] = 1.0
+    gates = np.empty((T, B, G), dtype=dt)          # pre-activations, then i_t, f_t, C̃_t, o_t in place
+    c_all = np.empty((T + 1, B, H), dtype=dt)      # C_0 .. C_T
+    c_all[0] = c0
+    tanh_c = np.empty((T, B, H), dtype=dt) if config.output_activation else c_all[1:]
+    tmp = np.empty((B, H), dtype=dt)
+    views = [Z[:T], gates, gates[..., i_s], gates[..., f_s], gates[..., g_s], gates[..., o_s],
+             c_all[:T], c_all[1:], tanh_c, Z[1:, :, :H]]
+    if B == 1:  # one example: loop over 1-D vectors (vector-matrix product, cheaper calls)
+        views = [v[:, 0] for v in views]
+        tmp = tmp[0]
+    tanh_out = config.output_activation
+    with np.errstate(over="ignore"):  # e^(−a) = inf gives σ(a) = 1/(1 + inf) = 0: exact, not an error
+        for z, a, i, f, g, o, c_prev, c, tc, h in zip(*views):
+            np.matmul(z, W, out=a)
+            if exp_gates:
+                np.exp(a, out=a)
+                a += 1.0
+                np.reciprocal(a, out=a)                    # σ for i, f, o;  σ(2a) for C̃ ...
+                g *= 2.0
+                g -= 1.0                                   # ... so C̃ = 2σ(2a) − 1 = tanh(a)
+                for blk in removed:
+                    a[..., blk] = 1.0
+            else:
+                np.tanh(a, out=a)
+                a *= mult
+                a += shift
+            np.multiply(f, c_prev, out=c)                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
+            np.multiply(i, g, out=tmp)
+            c += tmp
+            if tanh_out:
+                if exp_cell:                               # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
+                    np.multiply(c, -2.0, out=tc)
+                    np.exp(tc, out=tc)
+                    tc += 1.0
+                    np.divide(2.0, tc, out=tc)
+                    tc -= 1.0
+                else:
+                    np.tanh(c, out=tc)
+            np.multiply(o, tc, out=h)                      # h_t = o_t ⊙ tanh(C_t)
+    out = Z[1:, :, :H].copy()
+    cache = LSTMCache(x, Z[:T, :, :H], c_all[:T], gates, c_all[1:], tanh_c, weight_ih, weight_hh, config)
+    return out, out[-1].copy(), c_all[T].copy(), cache
 
 
 def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool = False):
@@ -146,51 +190,87 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
     Returns:
         dict with 'x' (T, B, D), 'h0', 'c0' (B, H), 'weight_ih', 'weight_hh', 'bias' and, if asked,
         'c' and 'h' (T, B, H): the total gradient reaching C_t and h_t.
+
+    Going back from step t to t−1 (a = pre-activations, σ' = σ(1−σ), tanh' = 1 − tanh²)::
+
+        ∂h_t = ∂L/∂h_t (direct) + W_hhᵀ-part of ∂a_{t+1}
+        ∂C_t = ∂h_t ⊙ o_t ⊙ tanh'(C_t) + ∂C_{t+1} ⊙ f_{t+1}
+        ∂a_t = [∂C_t ⊙ C̃_t ⊙ σ'(i), ∂C_t ⊙ C_{t-1} ⊙ σ'(f), ∂C_t ⊙ i_t ⊙ tanh'(C̃), ∂h_t ⊙ tanh(C_t) ⊙ σ'(o)]
+
+    Everything that does not depend on the gradient (the factors after ∂C_t and ∂h_t) is computed
+    for a chunk of steps at once, just before the chunk is used (small enough to stay in cache),
+    so the sequential loop is six numpy calls per step. Weight gradients are one matrix product
+    over all steps at the end.
     """
     x, gates, cfg = cache.x, cache.gates, cache.config
     T, B, D = x.shape
     H = cache.weight_hh.shape[1]
+    G = 4 * H
     dt = x.dtype
-    da = np.empty((T, B, 4 * H), dtype=dt)
-    dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt)
-    dc_next = np.zeros((B, H), dtype=dt) if dc_T is None else np.array(dc_T, dtype=dt)
+    i_s, f_s, g_s, o_s = (gate_slice(g, H) for g in GATE_ORDER)
     removed = [gate_slice(g, H) for g in cfg.removed_gates()]
-    if keep_state_grads:
-        dc_all = np.empty((T, B, H), dtype=dt)
-        dh_all = np.empty((T, B, H), dtype=dt)
     whh = cache.weight_hh
-    for t in range(T - 1, -1, -1):
-        g_t = gates[t]
-        i, f, g, o = g_t[:, :H], g_t[:, H:2 * H], g_t[:, 2 * H:3 * H], g_t[:, 3 * H:]
-        tc = cache.tanh_c[t]
-        dh = d_out[t] + dh_next
-        dc = dh * o
-        if cfg.output_activation:
-            dc *= 1 - tc * tc
-        dc += dc_next
-        if keep_state_grads:
-            dc_all[t] = dc
-            dh_all[t] = dh
-        d = da[t]
-        np.multiply(dc * g, i * (1 - i), out=d[:, :H])                 # ∂a_i
-        np.multiply(dc * cache.c_prev[t], f * (1 - f), out=d[:, H:2 * H])  # ∂a_f
-        np.multiply(dc * i, 1 - g * g, out=d[:, 2 * H:3 * H])           # ∂a_g
-        np.multiply(dh * tc, o * (1 - o), out=d[:, 3 * H:])            # ∂a_o
+    # Y[t+1, :, 0] = ∂L/∂h_t and Y[t, :, 1] = ∂L/∂C_t (totals), so that the pair (∂h_t, ∂C_{t+1})
+    # needed for ∂C_t is one contiguous block Y[t+1]. Y[T, :, 1] = ∂L/∂C_T from above.
+    Y = np.empty((T + 1, B, 2, H), dtype=dt)
+    Y[T, :, 1] = 0.0 if dc_T is None else dc_T
+    dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt)
+    da = np.empty((T, B, G), dtype=dt)
+    n_chunk = max(1, min(T, 65536 // (B * G)))
+    R = np.empty((n_chunk, B, 2, H), dtype=dt)     # [o ⊙ tanh'(C_t), f_{t+1}]
+    Q = np.empty((n_chunk, B, G), dtype=dt)        # [C̃ σ'(i), C_{t-1} σ'(f), i tanh'(C̃), tanh(C) σ'(o)]
+    pair = np.empty((B, 2, H), dtype=dt)
+    da4, Q4 = da.reshape(T, B, 4, H), Q.reshape(n_chunk, B, 4, H)
+    sq = (lambda v: v[:, 0]) if B == 1 else (lambda v: v)
+    dh_next_v, pair_v = (dh_next[0], pair[0]) if B == 1 else (dh_next, pair)
+    p0, p1 = pair_v[..., 0, :], pair_v[..., 1, :]
+    for t1 in range(T, 0, -n_chunk):
+        t0 = max(0, t1 - n_chunk)
+        n = t1 - t0
+        gt, q, r = gates[t0:t1], Q[:n], R[:n]
+        tc = cache.tanh_c[t0:t1]
+        np.subtract(1.0, gt, out=q)
+        q *= gt                                                    # σ(1 − σ) for every block ...
+        qg = q[..., g_s]
+        np.multiply(gt[..., g_s], gt[..., g_s], out=qg)
+        np.subtract(1.0, qg, out=qg)                               # ... but 1 − C̃² for C̃
+        q[..., i_s] *= gt[..., g_s]
+        q[..., f_s] *= cache.c_prev[t0:t1]
+        qg *= gt[..., i_s]
+        q[..., o_s] *= tc
         for blk in removed:
-            d[:, blk] = 0.0
-        dc_next = dc * f
-        dh_next = d @ whh
-    da2 = da.reshape(T * B, 4 * H)
+            q[..., blk] = 0.0
+        r0, r1 = r[:, :, 0], r[:, :, 1]
+        if cfg.output_activation:
+            np.multiply(tc, tc, out=r0)
+            np.subtract(1.0, r0, out=r0)
+            r0 *= gt[..., o_s]
+        else:
+            r0[...] = gt[..., o_s]
+        last = min(t1 + 1, T)
+        r1[:last - t0 - 1] = gates[t0 + 1:last, :, f_s]
+        if last == T:
+            r1[T - 1 - t0] = 1.0                                   # ∂C_T comes in directly
+        views = [d_out[t0:t1], Y[t0 + 1:t1 + 1], Y[t0 + 1:t1 + 1, :, 0], Y[t0:t1, :, 1], Y[t0:t1, :, 1:2],
+                 r, Q4[:n, :, :3], Q[:n, :, o_s], da4[t0:t1, :, :3], da[t0:t1, :, o_s], da[t0:t1]]
+        for do, y, dh, dc, dc_b, rt, q3, qo, da3, dao, dat in zip(*(sq(v)[::-1] for v in views)):
+            np.add(do, dh_next_v, out=dh)                          # ∂h_t
+            np.multiply(y, rt, out=pair_v)
+            np.add(p0, p1, out=dc)                                 # ∂C_t
+            np.multiply(q3, dc_b, out=da3)                         # ∂a_i, ∂a_f, ∂a_g
+            np.multiply(qo, dh, out=dao)                           # ∂a_o
+            np.matmul(dat, whh, out=dh_next_v)                     # ∂h_{t-1} from step t
+    da2 = da.reshape(T * B, G)
     grads = {
         "x": (da2 @ cache.weight_ih).reshape(T, B, D),
         "weight_ih": da2.T @ x.reshape(T * B, D),
         "weight_hh": da2.T @ cache.h_prev.reshape(T * B, H),
         "bias": da2.sum(axis=0),
         "h0": dh_next,
-        "c0": dc_next,
+        "c0": Y[0, :, 1] * gates[0, :, f_s],
     }
     if keep_state_grads:
-        grads["c"], grads["h"] = dc_all, dh_all
+        grads["c"], grads["h"] = Y[:T, :, 1].copy(), Y[1:, :, 0].copy()
     return grads
 
 
@@ -222,8 +302,13 @@ class LSTM:
         self.input_size = D = check_size(input_size, "input_size", where)
         self.hidden_size = H = check_size(hidden_size, "hidden_size", where)
         self.dtype = check_dtype(dtype, where)
-        self.config = LSTMConfig(bool(input_gate), bool(forget_gate), bool(output_gate), bool(output_activation))
-        rng = np.random.default_rng(seed)
+        flags = {"input_gate": input_gate, "forget_gate": forget_gate, "output_gate": output_gate,
+                 "output_activation": output_activation}
+        for flag, value in flags.items():
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{where}: argument '{flag}' must be True or False, but it is {value!r}.")
+        self.config = LSTMConfig(*(bool(v) for v in flags.values()))
+        rng = np.random.default_rng(check_size(seed, "seed", where, minimum=0))
         k = 1.0 / np.sqrt(H)
         self.weight_ih = rng.uniform(-k, k, (4 * H, D)).astype(self.dtype)
         self.weight_hh = rng.uniform(-k, k, (4 * H, H)).astype(self.dtype)
@@ -233,7 +318,7 @@ class LSTM:
         if isinstance(forget_bias, str):
             check_choice(forget_bias, "forget_bias", where, ("chrono",))
             if chrono_max_lag is None:
-                raise ValueError(f"{where}: forget_bias='chrono' needs chrono_max_lag, the longest lag expected.")
+                raise ValueError(f"{where}: forget_bias='chrono' needs argument 'chrono_max_lag', the longest lag expected.")
             t_max = check_number(chrono_max_lag, "chrono_max_lag", where, low=3)
             b_f = np.log(rng.uniform(1.0, t_max - 1.0, H))
             self.bias_ih[fs], self.bias_ih[is_] = b_f, -b_f
@@ -249,6 +334,7 @@ class LSTM:
     @classmethod
     def variant(cls, name: str, input_size, hidden_size, **kwargs) -> "LSTM":
         """Build one of :data:`VARIANTS` ('vanilla', 'no_input_gate', 'no_forget_gate', ...)."""
+        check_choice(name, "name", "LSTM.variant()", VARIANTS)
         cfg = LSTMConfig.from_variant(name)
         return cls(input_size, hidden_size, input_gate=cfg.input_gate, forget_gate=cfg.forget_gate,
                    output_gate=cfg.output_gate, output_activation=cfg.output_activation, **kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_array, check_choice
+from .checks import check_array, check_choice, check_size
 from .layers import Linear
 from .lstm import LSTM
 from .rnn import RNN
@@ -28,10 +28,13 @@ class SequenceModel:
         where = "SequenceModel()"
         self.cell_type = check_choice(cell, "cell", where, tuple(CELLS))
         self.readout = check_choice(readout, "readout", where, ("last", "all"))
+        check_size(output_size, "output_size", where)
+        seed = check_size(seed, "seed", where, minimum=0)
         self.cell = CELLS[cell](input_size, hidden_size, dtype=dtype, seed=seed, **cell_kwargs)
         self.head = Linear(hidden_size, output_size, dtype=dtype, seed=seed + 1)
         self.dtype = self.cell.dtype
         self._T = None
+        self._logits_shape = None
 
     def __repr__(self) -> str:
         return f"SequenceModel({self.cell!r} -> {self.head!r}, readout={self.readout!r})"
@@ -54,7 +57,9 @@ class SequenceModel:
         """x (T, B, D) -> logits: (B, C) for readout 'last', (T, B, C) for 'all'."""
         out, self.final_state = self.cell.forward(x, state)
         self._T = out.shape[0]
-        return self.head.forward(out[-1] if self.readout == "last" else out)
+        logits = self.head.forward(out[-1] if self.readout == "last" else out)
+        self._logits_shape = logits.shape
+        return logits
 
     __call__ = forward
 
@@ -62,6 +67,9 @@ class SequenceModel:
         """∂L/∂logits -> ∂L/∂x (T, B, D); fills ``grads``."""
         if self._T is None:
             raise ValueError("SequenceModel.backward(): call forward() first.")
+        dims = ("B", "C") if self.readout == "last" else ("T", "B", "C")
+        d_logits = check_array(d_logits, "d_logits", "SequenceModel.backward()", shape=self._logits_shape,
+                               dims=dims, dtype=self.dtype, hint="It must match the logits of the last forward() call.")
         d_h = self.head.backward(d_logits)
         if self.readout == "last":
             d_out = np.zeros((self._T,) + d_h.shape, dtype=self.dtype)

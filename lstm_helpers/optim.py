@@ -7,7 +7,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_number
+from .checks import check_array, check_number
+
+
+def _check_array_dict(d, name: str, where: str, *, like: str) -> dict:
+    """``d`` must be a non-empty dict of float arrays (finite, non-empty)."""
+    if not isinstance(d, dict):
+        raise TypeError(f"{where}: argument '{name}' must be a dict like {like}, but it is {type(d).__name__}.")
+    if not d:
+        raise ValueError(f"{where}: argument '{name}' is an empty dict; it needs at least one array.")
+    for k, v in d.items():
+        if not isinstance(v, np.ndarray):
+            raise TypeError(f"{where}: argument '{name}' must map names to numpy arrays, "
+                            f"but '{name}'[{k!r}] is {type(v).__name__}.")
+        check_array(v, f"{name}[{k!r}]", where)
+    return d
 
 
 def _check_grads(params: dict, grads: dict, where: str) -> None:
@@ -18,16 +32,27 @@ def _check_grads(params: dict, grads: dict, where: str) -> None:
         raise ValueError(f"{where}: argument 'grads' has no gradient for {missing}; call model.backward() first.")
     for k, p in params.items():
         g = grads[k]
-        if not isinstance(g, np.ndarray) or g.shape != p.shape:
-            shape = getattr(g, "shape", type(g).__name__)
-            raise ValueError(f"{where}: gradient '{k}' must have shape {p.shape} like the parameter, but it has {shape}.")
+        if not isinstance(g, np.ndarray):
+            raise TypeError(f"{where}: argument 'grads' must map names to numpy arrays, "
+                            f"but 'grads'[{k!r}] is {type(g).__name__}.")
+        if g.shape != p.shape:
+            raise ValueError(f"{where}: argument 'grads': gradient '{k}' must have shape {p.shape} like the "
+                             f"parameter, but it has shape {g.shape}.")
+        if g.dtype.kind != "f":
+            raise TypeError(f"{where}: argument 'grads': gradient '{k}' must hold floats, but it has dtype {g.dtype}.")
         if not np.isfinite(g).all():
-            raise ValueError(f"{where}: gradient '{k}' contains NaN or inf; lower the learning rate or clip gradients.")
+            raise ValueError(f"{where}: argument 'grads': gradient '{k}' contains NaN or inf; "
+                             f"lower the learning rate or clip gradients.")
+
+
+def _global_norm(grads: dict) -> float:
+    return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values())))
 
 
 def global_norm(grads: dict) -> float:
     """√(Σ‖g‖²) over all gradient arrays (computed in float64)."""
-    return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values())))
+    _check_array_dict(grads, "grads", "global_norm()", like="model.grads")
+    return _global_norm(grads)
 
 
 def clip_grad_norm(grads: dict, max_norm: float) -> float:
@@ -35,8 +60,9 @@ def clip_grad_norm(grads: dict, max_norm: float) -> float:
 
     Returns the global norm before clipping (as ``torch.nn.utils.clip_grad_norm_``).
     """
+    _check_array_dict(grads, "grads", "clip_grad_norm()", like="model.grads")
     max_norm = check_number(max_norm, "max_norm", "clip_grad_norm()", low=0)
-    total = global_norm(grads)
+    total = _global_norm(grads)
     if total > max_norm > 0:
         scale = max_norm / (total + 1e-12)
         for g in grads.values():
@@ -48,7 +74,7 @@ class SGD:
     """θ ← θ − lr · v,  v ← momentum · v + g."""
 
     def __init__(self, params: dict, lr: float = 0.1, momentum: float = 0.0):
-        self.params = params
+        self.params = _check_array_dict(params, "params", "SGD()", like="model.parameters()")
         self.lr = check_number(lr, "lr", "SGD()", low=0)
         self.momentum = check_number(momentum, "momentum", "SGD()", low=0, high=1)
         self._v = {k: np.zeros_like(p) for k, p in params.items()}
@@ -67,8 +93,11 @@ class Adam:
 
     def __init__(self, params: dict, lr: float = 1e-2, betas=(0.9, 0.999), eps: float = 1e-8):
         where = "Adam()"
-        self.params = params
+        self.params = _check_array_dict(params, "params", where, like="model.parameters()")
         self.lr = check_number(lr, "lr", where, low=0)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{where}: argument 'betas' must be a pair (beta1, beta2), e.g. (0.9, 0.999), "
+                            f"but it is {betas!r}.")
         self.b1 = check_number(betas[0], "betas[0]", where, low=0, high=0.999999)
         self.b2 = check_number(betas[1], "betas[1]", where, low=0, high=0.999999)
         self.eps = check_number(eps, "eps", where, low=0)

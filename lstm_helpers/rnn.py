@@ -35,23 +35,56 @@ def rnn_forward(x, h0, weight_ih, weight_hh, bias, nonlinearity: str = "tanh"):
 
     Args: x (T, B, D), h0 (B, H), weight_ih (H, D), weight_hh (H, H), bias (H,).
     Returns: outputs h_1..h_T (T, B, H), final h_T (B, H), and an :class:`RNNCache`.
+
+    For speed, each step is ONE matrix product of the stacked z_t = [h_{t-1}, x_t, 1] (K = H + D + 1)
+    with W = [W_hh | W_ih | b]ᵀ (K, H), written straight into the slot where the loop reads
+    h_t back, then the nonlinearity in place. σ and, for large float64 batches, tanh are computed
+    as in :func:`lstm_forward` (columns of W pre-scaled by a power of two, which is exact).
     """
     T, B, D = x.shape
     H = weight_hh.shape[0]
+    K = H + D + 1
+    dt = x.dtype
+    # float64 tanh is slow in numpy; tanh(a) = 2/(1 + e^(−2a)) − 1 pays off once a step has enough numbers.
+    exp_tanh = nonlinearity == "tanh" and dt == np.float64 and B * H >= 256
+    W = np.empty((K, H), dtype=dt)
+    W[:H] = weight_hh.T
+    W[H:H + D] = weight_ih.T
+    W[H + D] = bias
+    if nonlinearity == "sigmoid":
+        W *= 0.5                                    # σ(a) = ½·tanh(a/2) + ½
+    elif exp_tanh:
+        W *= -2.0
+    Z = np.empty((T + 1, B, K), dtype=dt)           # z_t; the loop writes h_t into z_{t+1}
+    Z[0, :, :H] = h0
+    Z[:T, :, H:H + D] = x
+    Z[T, :, H:H + D] = 0.0
+    Z[:, :, H + D] = 1.0
+    zs, hs = Z[:T], Z[1:, :, :H]
+    if B == 1:
+        zs, hs = zs[:, 0], hs[:, 0]
     f = NONLINEARITIES[nonlinearity][0]
-    a_all = (x.reshape(T * B, D) @ weight_ih.T).reshape(T, B, H)
-    a_all += bias
-    whh_t = np.ascontiguousarray(weight_hh.T)
-    out = np.empty((T, B, H), dtype=x.dtype)
-    h_prev = np.empty((T, B, H), dtype=x.dtype)
-    h = h0
-    for t in range(T):
-        h_prev[t] = h
-        a = a_all[t]
-        a += h @ whh_t
-        out[t] = f(a)
-        h = out[t]
-    return out, out[-1].copy(), RNNCache(x, h_prev, out, weight_ih, weight_hh, nonlinearity)
+    with np.errstate(over="ignore"):                # e^(−2a) = inf gives tanh(a) = −1: exact
+        for z, h in zip(zs, hs):
+            np.matmul(z, W, out=h)
+            if nonlinearity == "tanh":
+                if exp_tanh:
+                    np.exp(h, out=h)
+                    h += 1.0
+                    np.divide(2.0, h, out=h)
+                    h -= 1.0
+                else:
+                    np.tanh(h, out=h)
+            elif nonlinearity == "sigmoid":
+                np.tanh(h, out=h)
+                h *= 0.5
+                h += 0.5
+            elif nonlinearity == "relu":
+                np.maximum(h, 0.0, out=h)
+            elif nonlinearity != "linear":
+                h[...] = f(h)
+    out = Z[1:, :, :H].copy()
+    return out, out[-1].copy(), RNNCache(x, Z[:T, :, :H], out, weight_ih, weight_hh, nonlinearity)
 
 
 def rnn_backward(d_out, dh_T, cache: RNNCache, *, keep_state_grads: bool = False):
@@ -60,21 +93,29 @@ def rnn_backward(d_out, dh_T, cache: RNNCache, *, keep_state_grads: bool = False
     Args: d_out ∂L/∂h_t (T, B, H); dh_T ∂L/∂(final h) (B, H) or None.
     Returns: dict with 'x' (T, B, D), 'h0' (B, H), 'weight_ih', 'weight_hh', 'bias', and with
     ``keep_state_grads`` also 'h' (T, B, H), the total gradient reaching each h_t.
+
+    φ'(a_t) is computed for all steps at once from the stored h_t; the sequential loop is then
+    ∂h_t = ∂L/∂h_t + W_hhᵀ ∂a_{t+1},  ∂a_t = ∂h_t ⊙ φ'(a_t)  (three numpy calls per step), and the
+    weight gradients are one matrix product over all steps.
     """
     x = cache.x
     T, B, D = x.shape
     H = cache.weight_hh.shape[0]
-    fprime = NONLINEARITIES[cache.nonlinearity][1]
-    da = np.empty((T, B, H), dtype=x.dtype)
-    dh_next = np.zeros((B, H), dtype=x.dtype) if dh_T is None else np.array(dh_T, dtype=x.dtype)
-    if keep_state_grads:
-        dh_all = np.empty((T, B, H), dtype=x.dtype)
-    for t in range(T - 1, -1, -1):
-        dh = d_out[t] + dh_next
-        if keep_state_grads:
-            dh_all[t] = dh
-        np.multiply(dh, fprime(cache.h[t]), out=da[t])   # ∂a_t = ∂h_t ⊙ φ'(a_t)
-        dh_next = da[t] @ cache.weight_hh                 # ∂h_{t-1} = W_hhᵀ ∂a_t
+    dt = x.dtype
+    whh = cache.weight_hh
+    fprime = NONLINEARITIES[cache.nonlinearity][1](cache.h)    # φ'(a_t) for every t (T, B, H)
+    da = np.empty((T, B, H), dtype=dt)
+    dh_all = np.empty((T, B, H), dtype=dt)
+    dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt)
+    views = [d_out, dh_all, fprime, da]
+    dh_next_v = dh_next
+    if B == 1:
+        views = [v[:, 0] for v in views]
+        dh_next_v = dh_next[0]
+    for do, dh, fp, dat in zip(*(v[::-1] for v in views)):
+        np.add(do, dh_next_v, out=dh)                 # ∂h_t
+        np.multiply(dh, fp, out=dat)                   # ∂a_t = ∂h_t ⊙ φ'(a_t)
+        np.matmul(dat, whh, out=dh_next_v)             # ∂h_{t-1} = W_hhᵀ ∂a_t
     da2 = da.reshape(T * B, H)
     grads = {
         "x": (da2 @ cache.weight_ih).reshape(T, B, D),
@@ -110,7 +151,7 @@ class RNN:
         self.hidden_size = H = check_size(hidden_size, "hidden_size", where)
         self.nonlinearity = check_choice(nonlinearity, "nonlinearity", where, tuple(NONLINEARITIES))
         self.dtype = check_dtype(dtype, where)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_size(seed, "seed", where, minimum=0))
         k = 1.0 / np.sqrt(H)
         self.weight_ih = rng.uniform(-k, k, (H, D)).astype(self.dtype)
         self.weight_hh = rng.uniform(-k, k, (H, H)).astype(self.dtype)

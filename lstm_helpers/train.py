@@ -54,13 +54,28 @@ def train(model, make_batch: Callable, *, steps: int, lr: float = 1e-2, optimize
         clip = check_number(clip, "clip", where, low=0)
     if not callable(make_batch):
         raise TypeError(f"{where}: argument 'make_batch' must be a function rng -> (x, targets).")
+    if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
+        raise TypeError(f"{where}: argument 'model' must be a model such as lh.SequenceModel(...) with forward(), "
+                        f"backward(), parameters() and grads, but it is {type(model).__name__}.")
+    seed = check_size(seed, "seed", where, minimum=0)
+    if eval_batch is not None and (not isinstance(eval_batch, (tuple, list)) or len(eval_batch) != 2):
+        raise TypeError(f"{where}: argument 'eval_batch' must be a pair (x, targets) or None, "
+                        f"but it is {type(eval_batch).__name__}.")
+    if target_accuracy is not None:
+        target_accuracy = check_number(target_accuracy, "target_accuracy", where, low=0, high=1)
+        if eval_batch is None:
+            raise ValueError(f"{where}: argument 'target_accuracy' needs an 'eval_batch' to measure the accuracy on.")
     params = model.parameters()
     opt = Adam(params, lr=lr) if optimizer == "adam" else SGD(params, lr=lr, momentum=0.9)
     rng = np.random.default_rng(seed)
     hist = History()
     bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, leave=True)
     for step in bar:
-        x, y = make_batch(rng)
+        batch = make_batch(rng)
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise TypeError(f"{where}: argument 'make_batch' must return a pair (x, targets), "
+                            f"but it returned {type(batch).__name__}.")
+        x, y = batch
         logits = model.forward(x)
         loss, d_logits = softmax_cross_entropy(logits, y)
         model.backward(d_logits)

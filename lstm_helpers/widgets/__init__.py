@@ -59,7 +59,8 @@ class View:
     of the default setting) and call :meth:`set_dynamic` with the artists that ``update``
     changes. Rendering then redraws only those artists over a cached background (blitting),
     which keeps a redraw near 10 ms; call :meth:`invalidate` from ``update`` if it changes
-    anything else (axis limits, titles).
+    anything else (axis limits, titles). Dynamic artists are drawn over the static ones
+    (among themselves by zorder), so a static artist never hides a dynamic one.
 
     ``display(view)`` in a notebook shows the full figure (``_repr_png_``).
     """
@@ -93,7 +94,7 @@ class View:
             self._background = canvas.copy_from_bbox(self.fig.bbox)
         else:
             canvas.restore_region(self._background)
-        for a in self._dynamic:
+        for a in sorted(self._dynamic, key=lambda a: a.get_zorder()):
             self.fig.draw_artist(a)
         return _rgba_png(canvas.buffer_rgba())
 

@@ -1,0 +1,113 @@
+"""The widget of notebook 04: the cat unit's forget gate at "dog" and the notes over the words."""
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+import pytest
+
+import lstm_helpers as lh
+from lstm_helpers import toy_sentences as ts
+from lstm_helpers.widgets import View
+from lstm_helpers.widgets.forget_gate import (CAT, DOG, RANGES, T_DOG, ForgetGateView, bench_cases,
+                                              forget_gate_widget, forget_trace)
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _controls(box):
+    """The value widgets of an interactive_view box, in order (they sit in HBox rows)."""
+    import ipywidgets as W
+    return [c for row in box.children if isinstance(row, W.HBox) for c in row.children]
+
+
+def _image(box):
+    import ipywidgets as W
+    (image,) = [c for c in box.children if isinstance(c, W.Image)]
+    return image
+
+
+def test_view_follows_the_widget_contract():
+    v = ForgetGateView()
+    assert isinstance(v, View)
+    assert set(v.defaults) == set(RANGES)
+    assert v._dynamic
+    assert v.render()[:8] == PNG and v._repr_png_()[:8] == PNG
+
+
+def test_default_is_the_hand_wired_cell_with_the_slide_value():
+    v = ForgetGateView()
+    ref = ts.lstm_trace(ts.hand_wired_lstm(), ts.encode(ts.SENTENCE))
+    assert v.f == pytest.approx(ts.SLIDE_FORGET_AT_NEW_SUBJECT["subject"], abs=1e-12)
+    np.testing.assert_allclose(v.c_cat.get_ydata(), ref["C_t"][:, CAT], rtol=1e-12)
+    np.testing.assert_allclose(v.c_dog.get_ydata(), ref["C_t"][:, DOG], rtol=1e-12)
+    np.testing.assert_allclose(v.f_cat.get_ydata(), ref["f_t"][:, CAT], rtol=1e-12)
+
+
+@pytest.mark.parametrize("w,b,x", [(-10.0, 8.0, 1.0), (0.0, 0.0, 0.5), (4.0, -4.0, 0.0), (-3.3, 1.7, 0.35)])
+def test_marker_is_the_gate_formula_and_lines_follow_it(w, b, x):
+    v = ForgetGateView()
+    v.update(w=w, b=b, x=x)
+    p = ts.slide_weights()
+    p["W_f"][CAT, ts.column("dog")], p["b_f"][CAT] = w, b
+    x_t = ts.word_vector("dog") * x
+    h_prev = v.trace["h_prev"][T_DOG]
+    f = lh.gates.forget_gate(h_prev, x_t, p["W_f"], p["b_f"])[CAT]
+    assert v.f == pytest.approx(f, abs=1e-12)
+    np.testing.assert_allclose(v.marker.get_xydata(), [[w * x + b, f]], atol=1e-12)
+    C = v.c_cat.get_ydata()
+    assert C[T_DOG] == pytest.approx(f * C[T_DOG - 1], abs=1e-12)  # nothing is written to the cat unit at "dog"
+    assert f"{f:.3f}" in v.readout.get_text()
+
+
+def test_a_larger_bias_keeps_more_of_the_cat():
+    low, high = forget_trace(-5.0, 1.0, 1.0), forget_trace(-5.0, 6.0, 1.0)
+    assert high["C_t"][-1, CAT] > low["C_t"][-1, CAT]
+    none = forget_trace(-10.0, 3.0, 0.0)  # no 'dog' in the input: the eraser rests
+    assert none["f_t"][T_DOG, CAT] == pytest.approx(float(lh.sigmoid(np.array(3.0))))
+
+
+def test_partial_update_keeps_the_other_values():
+    v = ForgetGateView(w=-2.0, b=1.0, x=0.5)
+    v.update(b=0.5)
+    assert v.values == {"w": -2.0, "b": 0.5, "x": 0.5}
+
+
+@pytest.mark.parametrize("name", sorted(RANGES))
+def test_out_of_range_value_names_the_argument(name):
+    low, high, _ = RANGES[name]
+    v = ForgetGateView()
+    with pytest.raises(ValueError, match=f"'{name}'"):
+        v.update(**{name: high + 1.0})
+    with pytest.raises(ValueError, match=f"'{name}'"):
+        v.update(**{name: low - 1.0})
+    with pytest.raises(TypeError, match=f"'{name}'"):
+        v.update(**{name: "big"})
+    with pytest.raises(TypeError, match="'W_f'"):
+        v.update(W_f=1.0)
+
+
+def test_widget_has_one_slider_per_control_and_redraws_on_change():
+    box = forget_gate_widget()
+    sliders = _controls(box)
+    assert len(sliders) == len(RANGES)
+    assert {(s.min, s.max) for s in sliders} == {r[:2] for r in RANGES.values()}
+    image = _image(box)
+    before = image.value
+    sliders[1].value = -2.0  # b
+    assert box.view.values["b"] == -2.0 and image.value != before
+
+
+def test_bench_cases_sweep_every_control_over_its_whole_range():
+    (_, view, sweep), = bench_cases()
+    assert isinstance(view, ForgetGateView)
+    for name, (low, high, _) in RANGES.items():
+        values = [kw[name] for kw in sweep]
+        assert min(values) == low and max(values) == high, name
+
+
+def test_redraw_is_within_budget():
+    (_, view, sweep), = bench_cases()
+    view.render()
+    times = [view.redraw_ms(**kw) for kw in sweep]
+    assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
