@@ -2,6 +2,8 @@
 the fixed evaluation inputs, the linear read-out of the final memory, and the plot."""
 from __future__ import annotations
 
+import pathlib
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ import lstm_helpers as lh
 from lstm_helpers import memory_span as ms
 from lstm_helpers.train import History
 
-FAST = dict(hidden_size=8, batch_size=32, lr=2e-2, eval_every=10, validation_size=100, progress=False)
+FAST = dict(hidden_size=8, batch_size=16, lr=2e-2, eval_every=10, validation_size=100, progress=False)
 
 
 def small_eval_sets(lags, n=100, seed=7):
@@ -45,7 +47,7 @@ def test_span_checks_arguments():
 
 # ----------------------------------------------------------------------------- eval_inputs()
 def test_eval_inputs_are_one_hot_tokens_of_the_file():
-    sets = lh.datasets.load_recall_eval(lh.datasets.pathlib.Path(__file__).parent.parent / "data" / "recall_eval.csv")
+    sets = lh.datasets.load_recall_eval(pathlib.Path(__file__).resolve().parent.parent / "data" / "recall_eval.csv")
     for lag in (5, 100):
         x, y = ms.eval_inputs(sets, lag)
         tokens, targets = sets[lag]

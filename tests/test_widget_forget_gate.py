@@ -111,3 +111,11 @@ def test_redraw_is_within_budget():
     view.render()
     times = [view.redraw_ms(**kw) for kw in sweep]
     assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
+
+
+def test_first_slider_can_move_right_from_its_default():
+    """The browser test presses ArrowRight on a widget's first slider and waits for the view to change."""
+    import ipywidgets as W
+    box = forget_gate_widget()
+    first = [c for c in _controls(box) if isinstance(c, W.FloatSlider)][0]
+    assert first.value + first.step <= first.max

@@ -25,6 +25,12 @@ RANGES = {"i_t": (0.0, 1.0, 0.01), "C_tilde_t": (-1.0, 1.0, 0.01)}
 STEP_CHOICES = tuple(range(len(ts.SENTENCE)))
 CONTROLS = ("t", "unit", "i_t", "C_tilde_t")
 STEPS = np.arange(len(ts.SENTENCE))
+T_SLEEPING = ts.SENTENCE.index("sleeping")
+_HAND_WIRED = ts.run(ts.encode(ts.SENTENCE))
+# Default slider values: the hand-wired cell's own i_t and C̃_t of the sleeping unit at "sleeping",
+# rounded down to the slider step (so a step to the right is always possible).
+DEFAULT_I = float(np.floor(_HAND_WIRED["i_t"][T_SLEEPING, ts.unit_index("sleeping")] * 100) / 100)
+DEFAULT_C_TILDE = float(np.floor(_HAND_WIRED["C_tilde_t"][T_SLEEPING, ts.unit_index("sleeping")] * 100) / 100)
 
 
 def step_label(t: int) -> str:
@@ -44,7 +50,7 @@ class InputGateView(View):
     After an update, ``self.parts`` = (f ⊙ C_{t-1}, i ⊙ C̃, C_t) at the edited point.
     """
 
-    defaults = {"t": ts.SENTENCE.index("sleeping"), "unit": "sleeping", "i_t": 1.0, "C_tilde_t": 1.0}
+    defaults = {"t": T_SLEEPING, "unit": "sleeping", "i_t": DEFAULT_I, "C_tilde_t": DEFAULT_C_TILDE}
 
     def __init__(self, **values):
         self.values = dict(self.defaults)
