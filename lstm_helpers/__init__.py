@@ -41,3 +41,10 @@ from . import memory_span  # noqa: E402  (notebook 02: measured memory span on t
 from . import diagram, memory_sim  # noqa: E402  (notebook 03: the cell diagram, the memory simulator)
 from . import bptt  # noqa: E402  (notebook 07: BPTT step by step in slide notation, ‖∂L/∂x_t‖)
 from . import agreement  # noqa: E402  (notebook 09: subject-verb agreement)
+from . import architectures, charlm, music, seq2seq  # noqa: E402  (notebook 11: applications)
+from . import sentence_corpus  # noqa: E402  (notebook 08: the animal-sentence language, the gate table measured)
+from . import comparison, continual  # noqa: E402  (notebook 10: RNN vs LSTM measured, gate ablation)
+from . import selfcheck  # noqa: E402  (graded exercises: self-checks that name the likely mistake)
+from .selfcheck import (check_cell_update, check_decay_lag, check_error_rates, check_forget_gate,  # noqa: E402
+                        check_hidden_output, check_input_gate, check_jacobian_norms, check_lstm_step_backward,
+                        check_lstm_step_forward, check_output_gate, check_rnn_step)

@@ -1,13 +1,13 @@
 """Subject–verb agreement (notebook 09): "The **cat** that chased the mice … **was** hungry."
 
 The task of Linzen, Dupoux & Goldberg (2016) in a small synthetic language: read the words
-*before* the verb and predict whether the verb is singular (``was``, class 0) or plural
-(``were``, class 1). The verb must agree with the **subject** (the first noun), not with the
-nouns in between.
+*before* a verb and predict whether the verb is singular (``was``, class 0) or plural
+(``were``, class 1). The verb must agree with the **subject** of its sentence, not with the
+nouns in between, nor with an earlier sentence.
 
-Grammar (every sentence)::
+Grammar of one sentence::
 
-    the N_subj  M_1 … M_k  was|were  PREDICATE          k = 0 … 3 modifiers
+    the N_subj  M_1 … M_k  was|were  PREDICATE          k = 0 … 6 modifiers (0 … 3 in training)
 
 Each modifier attaches to the noun just before it and holds exactly one noun:
 
@@ -16,15 +16,19 @@ Each modifier attaches to the noun just before it and holds exactly one noun:
     P "the" N                     e.g. "near the dogs"              (3 words)
 
 Verbs inside the modifiers are past tense ("chased", "ate", "sat") so they carry no number;
-the only cue is the subject noun. Metadata of a sentence:
+the only cue is the subject noun. Text is a stream: an example may start with ``context``
+complete earlier sentences, each ended by ".", whose subject and verb have random numbers
+(e.g. "the dogs were happy . the cat that chased the mice was"). Metadata of an example,
+always about its last sentence:
 
     distance    index(verb) − index(subject) in words ("the cat was": 1)
     attractors  nouns between subject and verb whose number differs from the subject's
 
-Shapes: a batch of B word lists of lengths ≤ T is encoded as one-hot inputs x (T, B, D),
-D = ``len(VOCAB)``, **left-padded** with all-zero vectors so that the last step of every
-sequence is its last word (the read-out 'last' of :class:`~lstm_helpers.models.SequenceModel`
-then scores h_T right before the verb); labels y (B,) are 0 (was) or 1 (were).
+Shapes: B word lists of the same length T are encoded as one-hot inputs x (T, B, D),
+D = ``len(VOCAB)``; labels y (B,) are 0 (was) or 1 (were). There is no padding: sentences of
+different lengths go into different batches (training batches are drawn one length at a time,
+evaluation groups by length), so a model always reads from h_0 = 0 at the first word and the
+read-out 'last' of :class:`~lstm_helpers.models.SequenceModel` scores h_T right before the verb.
 """
 from __future__ import annotations
 
@@ -48,14 +52,15 @@ INTRANSITIVE_VERBS = (("sat", "on"), ("slept", "near"), ("hid", "under"), ("ran"
 PREPOSITIONS = ("on", "near", "under", "behind")
 VERBS = ("was", "were")              # class 0 = singular, class 1 = plural
 PREDICATES = ("hungry", "sleeping", "tired", "happy", "here")
+END = "."                            # ends a sentence (a word of its own)
 MODIFIER_KINDS = ("that_transitive", "that_intransitive", "preposition")
 MAX_MODIFIERS = 3              # in the training data
 LONGEST = 6                    # make_sentence() accepts up to this many (longer test sentences)
+MAX_CONTEXT = 3                # earlier sentences make_sentence() accepts
 
 SINGULAR, PLURAL = 0, 1
 NUMBER_NAMES = ("singular", "plural")
 NOUN_NUMBER = {n: num for pair in NOUN_PAIRS for num, n in enumerate(pair)}   # word -> 0 / 1
-NOUN_LEMMA = {n: pair[0] for pair in NOUN_PAIRS for n in pair}                 # word -> singular form
 
 
 def _vocab() -> tuple[str, ...]:
@@ -65,10 +70,11 @@ def _vocab() -> tuple[str, ...]:
     for p in PREPOSITIONS + tuple(p for _, p in INTRANSITIVE_VERBS):
         if p not in words:
             words.append(p)
+    words += list(VERBS) + list(PREDICATES) + [END]     # these occur in earlier sentences
     return tuple(words)
 
 
-VOCAB = _vocab()                                  # the words a model reads (those before the verb)
+VOCAB = _vocab()                                  # every word a model can read
 WORD_INDEX = {w: k for k, w in enumerate(VOCAB)}
 
 # The slides' sentence and variants with attractors (words before the verb are what the models read).
@@ -79,18 +85,21 @@ SLIDE_VARIANTS = {
     "mice, cheeses, tables (last noun plural)":
         "The cat that chased the mice that ate the cheeses that sat on the tables was hungry.",
     "plural subject, singular nouns": "The cats that chased the mouse that ate the cheese that sat on the table were hungry.",
+    "after a plural sentence": "The dogs were happy. The cat that chased the mouse that ate the cheese that sat on the "
+                               "table was hungry.",
 }
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One agreement sentence and its metadata.
+    """One example: optional earlier sentences, then the sentence whose verb is predicted.
 
     Attributes:
-        words: every word, verb and predicate included.  verb_index: position of was/were.
+        words: every word (earlier sentences with their ".", then the sentence with its verb and
+            predicate).  verb_index: position of the verb to predict in ``words``.
         label: 0 (was, singular subject) or 1 (were, plural subject).
-        distance: verb_index − subject index (the subject is word 1).  attractors: see module doc.
-        modifiers: number of modifiers k (0 … 3).
+        distance: verb_index − subject index.  attractors: see the module doc.
+        modifiers: number of modifiers k.  context: number of earlier sentences.
     """
 
     words: tuple[str, ...]
@@ -99,6 +108,7 @@ class Sentence:
     distance: int
     attractors: int
     modifiers: int
+    context: int = 0
 
     @property
     def prefix(self) -> tuple[str, ...]:
@@ -114,28 +124,14 @@ def _noun(lemma_index: int, number: int) -> str:
     return NOUN_PAIRS[lemma_index][number]
 
 
-def make_sentence(rng: np.random.Generator, modifiers: int, attractors: int | None = None) -> Sentence:
-    """One random sentence with ``modifiers`` modifiers (0 … :data:`LONGEST`).
-
-    Args:
-        attractors: exactly this many modifier nouns get the other number than the subject
-            (0 … modifiers); None draws every noun's number independently (probability 1/2).
-    """
-    where = "make_sentence()"
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{where}: argument 'rng' must be a np.random.Generator, e.g. np.random.default_rng(0).")
-    k = check_size(modifiers, "modifiers", where, minimum=0)
-    if k > LONGEST:
-        raise ValueError(f"{where}: argument 'modifiers' must be at most {LONGEST}, but it is {k}.")
+def _one_sentence(rng, k: int, attractors: int | None) -> tuple[list[str], int, int, int]:
+    """(words, verb index, label, attractors) of one sentence with k modifiers."""
     number = int(rng.integers(2))
     if attractors is None:
         other = rng.integers(2, size=k).astype(bool)
     else:
-        a = check_size(attractors, "attractors", where, minimum=0)
-        if a > k:
-            raise ValueError(f"{where}: argument 'attractors' must be at most modifiers = {k}, but it is {a}.")
         other = np.zeros(k, dtype=bool)
-        other[rng.permutation(k)[:a]] = True
+        other[rng.permutation(k)[:attractors]] = True
     lemmas = rng.permutation(len(NOUN_PAIRS))[:k + 1]        # distinct nouns in one sentence
     words = ["the", _noun(int(lemmas[0]), number)]
     for m in range(k):
@@ -150,24 +146,65 @@ def make_sentence(rng: np.random.Generator, modifiers: int, attractors: int | No
             words += [PREPOSITIONS[int(rng.integers(len(PREPOSITIONS)))], "the", noun]
     verb_index = len(words)
     words += [VERBS[number], PREDICATES[int(rng.integers(len(PREDICATES)))]]
-    return Sentence(tuple(words), verb_index, number, verb_index - 1, int(other.sum()), k)
+    return words, verb_index, number, int(other.sum())
+
+
+def make_sentence(rng: np.random.Generator, modifiers: int, attractors: int | None = None, *,
+                  context: int = 0) -> Sentence:
+    """One random example whose last sentence has ``modifiers`` modifiers (0 … :data:`LONGEST`).
+
+    Args:
+        attractors: exactly this many modifier nouns of the last sentence get the other number
+            than its subject (0 … modifiers); None draws every noun's number independently
+            (probability 1/2).
+        context: number of complete earlier sentences (0 … :data:`MAX_CONTEXT`), each with
+            0 … :data:`MAX_MODIFIERS` modifiers and random numbers, each ended by ".".
+    """
+    where = "make_sentence()"
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{where}: argument 'rng' must be a np.random.Generator, e.g. np.random.default_rng(0).")
+    k = check_size(modifiers, "modifiers", where, minimum=0)
+    if k > LONGEST:
+        raise ValueError(f"{where}: argument 'modifiers' must be at most {LONGEST}, but it is {k}.")
+    if attractors is not None:
+        a = check_size(attractors, "attractors", where, minimum=0)
+        if a > k:
+            raise ValueError(f"{where}: argument 'attractors' must be at most modifiers = {k}, but it is {a}.")
+    c = check_size(context, "context", where, minimum=0)
+    if c > MAX_CONTEXT:
+        raise ValueError(f"{where}: argument 'context' must be at most {MAX_CONTEXT}, but it is {c}.")
+    before: list[str] = []
+    for _ in range(c):
+        words, _, _, _ = _one_sentence(rng, int(rng.integers(MAX_MODIFIERS + 1)), None)
+        before += words + [END]
+    words, verb_index, label, n_attr = _one_sentence(rng, k, attractors)
+    return Sentence(tuple(before + words), len(before) + verb_index, label, verb_index - 1, n_attr, k, c)
 
 
 # ----------------------------------------------------------------------------- reading text
 def tokenize(text: str) -> list[str]:
-    """Lower-case words of ``text``; punctuation (. , ! ? ; :) is dropped."""
+    """Lower-case words of ``text``; "." becomes a word of its own, other punctuation (, ! ? ; :) is dropped."""
     if not isinstance(text, str):
         raise TypeError(f"tokenize(): argument 'text' must be a string, but it is {type(text).__name__}.")
-    return re.sub(r"[.,!?;:]", " ", text.lower()).split()
+    return re.sub(r"[,!?;:]", " ", text.lower()).replace(".", " . ").split()
 
 
 def split_at_verb(words: Sequence[str]) -> tuple[list[str], str | None]:
-    """(words before the first was/were, that verb or None if there is none)."""
+    """(what a model reads, the verb to predict or None).
+
+    The verb to predict is the first was/were of the last sentence (a trailing "." is
+    ignored); the model reads every word before it, earlier sentences included. Without such a
+    verb it reads everything.
+    """
     words = list(words)
-    for t, w in enumerate(words):
-        if w in VERBS:
-            return words[:t], w
-    return words, None
+    end = len(words)
+    while end and words[end - 1] == END:
+        end -= 1
+    start = max((t + 1 for t in range(end) if words[t] == END), default=0)   # first word of the last sentence
+    for t in range(start, end):
+        if words[t] in VERBS:
+            return words[:t], words[t]
+    return words[:end], None
 
 
 def unknown_words(words: Sequence[str]) -> list[str]:
@@ -182,15 +219,17 @@ def unknown_words(words: Sequence[str]) -> list[str]:
 def analyse(words: Sequence[str]) -> dict:
     """Agreement facts of a word list (any text from :func:`tokenize`), as a dict.
 
-    Keys: 'prefix' (words before the first was/were), 'verb' (that verb or None),
-    'subject' (first noun or None), 'subject_number' (0/1 or None), 'distance'
-    (verb index − subject index, or None without verb/subject), 'attractors' (nouns in the
-    prefix whose number differs from the subject's), 'last_noun' and 'last_noun_number'.
+    Keys: 'prefix' and 'verb' (from :func:`split_at_verb`); 'context' (number of earlier
+    sentences in the prefix); about the last sentence: 'subject' (its first noun or None),
+    'subject_number' (0/1 or None), 'distance' (verb index − subject index, None without verb
+    or subject), 'attractors' (nouns after the subject whose number differs), 'last_noun' and
+    'last_noun_number'.
     """
     prefix, verb = split_at_verb(words)
-    nouns = [(t, w) for t, w in enumerate(prefix) if w in NOUN_NUMBER]
-    out = {"prefix": prefix, "verb": verb, "subject": None, "subject_number": None, "distance": None,
-           "attractors": 0, "last_noun": None, "last_noun_number": None}
+    start = max((t + 1 for t, w in enumerate(prefix) if w == END), default=0)
+    nouns = [(t, w) for t, w in enumerate(prefix) if t >= start and w in NOUN_NUMBER]
+    out = {"prefix": prefix, "verb": verb, "context": sum(w == END for w in prefix), "subject": None,
+           "subject_number": None, "distance": None, "attractors": 0, "last_noun": None, "last_noun_number": None}
     if not nouns:
         return out
     (t0, subj), (_, last) = nouns[0], nouns[-1]
@@ -214,19 +253,21 @@ def last_noun_prediction(prefixes: Sequence[Sequence[str]]) -> np.ndarray:
     return out
 
 
-# ----------------------------------------------------------------------------- encoding
-def encode(prefixes: Sequence[Sequence[str]], *, length: int | None = None, dtype=np.float64) -> np.ndarray:
-    """One-hot inputs (T, B, D) of B word lists, left-padded with zero vectors.
+def first_noun_prediction(prefixes: Sequence[Sequence[str]]) -> np.ndarray:
+    """Shortcut "agree with the first noun of the text": class (B,) of the first noun of each prefix.
 
-    Args:
-        prefixes: B lists of words from :data:`VOCAB` (each non-empty).
-        length: T (default: the longest list); every list must fit.
-
-    Raises:
-        ValueError: an unknown word (the message lists the vocabulary), an empty list, or a
-            list longer than ``length``.
+    Right whenever the prefix is one sentence; after an earlier sentence it uses that sentence's
+    subject instead of the current one. A prefix without a noun gets class 0 (was).
     """
-    where = "encode()"
+    out = np.zeros(len(prefixes), dtype=np.int64)
+    for b, p in enumerate(prefixes):
+        nouns = [w for w in p if w in NOUN_NUMBER]
+        out[b] = NOUN_NUMBER[nouns[0]] if nouns else SINGULAR
+    return out
+
+
+# ----------------------------------------------------------------------------- encoding
+def _check_prefixes(prefixes, where: str) -> list:
     if isinstance(prefixes, str) or not isinstance(prefixes, Sequence) or len(prefixes) == 0:
         raise TypeError(f"{where}: argument 'prefixes' must be a non-empty list of word lists, "
                         f"e.g. [['the', 'cat']], but it is {prefixes!r}.")
@@ -238,51 +279,77 @@ def encode(prefixes: Sequence[Sequence[str]], *, length: int | None = None, dtyp
         if bad:
             raise ValueError(f"{where}: unknown word(s) {', '.join(map(repr, bad))}; the vocabulary is "
                              f"{', '.join(VOCAB)}.")
-    T = max(len(p) for p in prefixes) if length is None else check_size(length, "length", where)
-    if any(len(p) > T for p in prefixes):
-        raise ValueError(f"{where}: argument 'length' is {T}, but a prefix has {max(map(len, prefixes))} words.")
-    x = np.zeros((T, len(prefixes), len(VOCAB)), dtype=dtype)
+    return list(prefixes)
+
+
+def encode(prefixes: Sequence[Sequence[str]], dtype=np.float64) -> np.ndarray:
+    """One-hot inputs (T, B, D) of B word lists that all have T words (D = ``len(VOCAB)``).
+
+    There is no padding: sentences of different lengths go into different batches
+    (:func:`group_by_length`), so a model always starts reading at the first word from h_0 = 0.
+
+    Raises:
+        ValueError: an unknown word (the message lists the vocabulary), an empty list, or lists
+            of different lengths.
+    """
+    where = "encode()"
+    prefixes = _check_prefixes(prefixes, where)
+    lengths = {len(p) for p in prefixes}
+    if len(lengths) > 1:
+        raise ValueError(f"{where}: all prefixes must have the same number of words, but they have "
+                         f"{sorted(lengths)}; group them with group_by_length() (no padding is used).")
+    ids = np.array([[WORD_INDEX[w] for w in p] for p in prefixes], dtype=np.int64)   # (B, T)
+    return np.eye(len(VOCAB), dtype=dtype)[ids.T]
+
+
+def group_by_length(prefixes: Sequence[Sequence[str]]) -> dict[int, np.ndarray]:
+    """{T: indices (B_T,) of the prefixes with T words}, sorted by T."""
+    groups: dict[int, list] = {}
     for b, p in enumerate(prefixes):
-        start = T - len(p)
-        x[start + np.arange(len(p)), b, [WORD_INDEX[w] for w in p]] = 1.0
-    return x
+        groups.setdefault(len(p), []).append(b)
+    return {T: np.array(groups[T]) for T in sorted(groups)}
 
 
-def encode_sentences(sentences: Sequence[Sentence], dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
-    """(x (T, B, D), labels y (B,)) of sentences: their prefixes one-hot, left-padded."""
-    return encode([s.prefix for s in sentences], dtype=dtype), np.array([s.label for s in sentences], dtype=np.int64)
+class MixedLengths(tuple):
+    """Batches of different lengths that together form one evaluation set: (x_1, …, x_G), x_g (T_g, B_g, D).
+
+    :class:`AgreementModel` scores it as one batch (logits concatenated in this order), so it can be
+    the ``eval_batch`` of :func:`lstm_helpers.train`.
+    """
 
 
-def token_ids(prefixes: Sequence[Sequence[str]], length: int) -> np.ndarray:
-    """Word indices (B, length) of B prefixes, left-padded with −1 (no word)."""
-    ids = np.full((len(prefixes), length), -1, dtype=np.int64)
-    for b, p in enumerate(prefixes):
-        ids[b, length - len(p):] = [WORD_INDEX[w] for w in p]
-    return ids
+def encode_sentences(sentences: Sequence[Sentence], dtype=np.float64) -> tuple[MixedLengths, np.ndarray]:
+    """(inputs grouped by length, labels y (B,) in the same order) of sentences' prefixes."""
+    prefixes = [s.prefix for s in sentences]
+    groups = group_by_length(prefixes)
+    xs = MixedLengths(encode([prefixes[i] for i in idx], dtype) for idx in groups.values())
+    order = np.concatenate(list(groups.values()))
+    return xs, np.array([sentences[i].label for i in order], dtype=np.int64)
 
 
 def batch_sampler(sentences: Sequence[Sentence], batch_size: int = 64, dtype=np.float64):
-    """A ``make_batch(rng) -> (x, y)`` for :func:`lstm_helpers.train`: B sentences drawn with replacement.
+    """A ``make_batch(rng) -> (x, y)`` for :func:`lstm_helpers.train`.
 
-    ``x`` (T, B, D) equals ``encode_sentences(batch)[0]`` (T = the longest prefix in the batch);
-    the sentences are indexed once up front, so a batch costs one array lookup.
+    Each call draws one sentence, then ``batch_size`` sentences of the **same length** (with
+    replacement; lengths are drawn as often as they occur). ``x`` (T, B, D) is their one-hot
+    prefixes, as :func:`encode` makes them; the sentences are indexed once up front.
     """
     where = "batch_sampler()"
     B = check_size(batch_size, "batch_size", where)
     sentences = list(sentences)
     if not sentences:
         raise ValueError(f"{where}: argument 'sentences' is empty.")
-    encode([s.prefix for s in sentences])              # validates every word once
-    lengths = np.array([s.verb_index for s in sentences])
-    ids = token_ids([s.prefix for s in sentences], int(lengths.max()))
-    labels = np.array([s.label for s in sentences], dtype=np.int64)
-    table = np.vstack([np.eye(len(VOCAB), dtype=dtype), np.zeros((1, len(VOCAB)), dtype=dtype)])  # row −1: padding
+    prefixes = _check_prefixes([s.prefix for s in sentences], where)
+    lengths = np.array([len(p) for p in prefixes])
+    groups = group_by_length(prefixes)
+    ids = {T: np.array([[WORD_INDEX[w] for w in prefixes[i]] for i in idx]) for T, idx in groups.items()}
+    labels = {T: np.array([sentences[i].label for i in idx], dtype=np.int64) for T, idx in groups.items()}
+    eye = np.eye(len(VOCAB), dtype=dtype)
 
     def make_batch(rng):
-        idx = rng.integers(len(sentences), size=B)
-        T = int(lengths[idx].max())
-        x = np.ascontiguousarray(table[ids[idx, -T:].T])   # (T, B, D)
-        return x, labels[idx]
+        T = int(lengths[rng.integers(len(sentences))])
+        pick = rng.integers(len(groups[T]), size=B)
+        return eye[ids[T][pick].T], labels[T][pick]
 
     return make_batch
 
@@ -290,29 +357,36 @@ def batch_sampler(sentences: Sequence[Sentence], batch_size: int = 64, dtype=np.
 # ----------------------------------------------------------------------------- the dataset file
 DATASET_SEED = 2016
 DATASET_SIZES = {"train": 4000, "valid": 400}
-TEST_PER_CELL = 160            # test sentences per (modifiers k, attractors a) cell, a = 0 … k
+CONTEXTS = (0, 1)              # every example is preceded by 0 or 1 earlier sentence (equally often)
+TEST_PER_CELL = 120            # test examples per (modifiers k, attractors a) cell, a = 0 … k
 LONG_MODIFIERS = (4, 5, 6)     # test_long: more modifiers than any training sentence
-LONG_PER_CELL = 40
-HEADER = "# split\tverb\tdistance\tattractors\tmodifiers\tsentence"
+LONG_PER_CELL = 30
+COLUMNS = ("split", "verb", "distance", "attractors", "modifiers", "context", "text")
+HEADER = "# " + "\t".join(COLUMNS)
 
 
 def dataset_sentences(seed: int = DATASET_SEED) -> dict[str, list[Sentence]]:
     """The fixed dataset, {'train', 'valid', 'test', 'test_long'} -> list of :class:`Sentence`.
 
+    Every example has 0 or 1 earlier sentence (:data:`CONTEXTS`, drawn at random).
     train/valid: k uniform in 0 … 3, every noun's number drawn at random (so "agree with the
     last noun" is right only by chance once k ≥ 1). test: balanced, ``TEST_PER_CELL``
-    sentences for every (k, a), k = 0 … 3, a = 0 … k attractors. test_long: ``LONG_PER_CELL``
+    examples for every (k, a), k = 0 … 3, a = 0 … k attractors. test_long: ``LONG_PER_CELL``
     for every (k, a) with k in ``LONG_MODIFIERS``, longer than any training sentence.
-    No prefix occurs twice across splits, except the 16 possible prefixes "the N" (k = 0).
+    No prefix occurs twice across splits, except the 16 possible prefixes "the N".
     """
     rng = np.random.default_rng(seed)
-    train_set = [make_sentence(rng, int(rng.integers(MAX_MODIFIERS + 1))) for _ in range(DATASET_SIZES["train"])]
+
+    def draw(k, a):
+        return make_sentence(rng, k, a, context=CONTEXTS[int(rng.integers(len(CONTEXTS)))])
+
+    train_set = [draw(int(rng.integers(MAX_MODIFIERS + 1)), None) for _ in range(DATASET_SIZES["train"])]
     seen = {s.prefix for s in train_set}
 
     def fresh(k, a):
         while True:
-            s = make_sentence(rng, k, a)
-            if k == 0 or s.prefix not in seen:
+            s = draw(k, a)
+            if len(s.prefix) == 2 or s.prefix not in seen:
                 seen.add(s.prefix)
                 return s
 
@@ -323,11 +397,12 @@ def dataset_sentences(seed: int = DATASET_SEED) -> dict[str, list[Sentence]]:
 
 
 def dataset_text(seed: int = DATASET_SEED) -> str:
-    """``data/agreement.tsv``: one sentence per line, tab-separated split, verb, metadata, sentence."""
-    lines = [f"# subject-verb agreement sentences from lstm_helpers.agreement, seed {seed}", HEADER]
+    """``data/agreement.tsv``: one example per line, tab-separated :data:`COLUMNS`."""
+    lines = [f"# subject-verb agreement examples from lstm_helpers.agreement, seed {seed}", HEADER]
     for split, sents in dataset_sentences(seed).items():
         for s in sents:
-            lines.append(f"{split}\t{s.words[s.verb_index]}\t{s.distance}\t{s.attractors}\t{s.modifiers}\t{s.text}")
+            lines.append(f"{split}\t{s.words[s.verb_index]}\t{s.distance}\t{s.attractors}\t{s.modifiers}\t"
+                         f"{s.context}\t{s.text}")
     return "\n".join(lines) + "\n"
 
 
@@ -337,11 +412,13 @@ def parse_dataset(text: str) -> dict[str, list[Sentence]]:
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        split, verb, distance, attractors, modifiers, sentence = line.split("\t")
+        split, verb, distance, attractors, modifiers, context, sentence = line.split("\t")
         words = tuple(sentence.split())
-        vi = words.index(verb)
-        out.setdefault(split, []).append(Sentence(words, vi, VERBS.index(verb), int(distance), int(attractors),
-                                                  int(modifiers)))
+        prefix, found = split_at_verb(words)
+        if found != verb:
+            raise ValueError(f"parse_dataset(): the line {line!r} has no verb {verb!r} in its last sentence.")
+        out.setdefault(split, []).append(Sentence(words, len(prefix), VERBS.index(verb), int(distance),
+                                                  int(attractors), int(modifiers), int(context)))
     return out
 
 
@@ -351,13 +428,32 @@ def load_dataset(path) -> dict[str, list[Sentence]]:
 
 
 # ----------------------------------------------------------------------------- models
-def make_model(cell: str, hidden_size: int = 24, *, seed: int = 0, dtype=np.float32, **cell_kwargs) -> SequenceModel:
-    """``SequenceModel(cell, D = len(VOCAB), H, 2, readout='last')``: h_T before the verb -> was/were.
+class AgreementModel(SequenceModel):
+    """A :class:`~lstm_helpers.models.SequenceModel` whose ``forward`` also accepts :class:`MixedLengths`.
 
-    float32 by default (twice as fast as float64 for these small matrices; gradient checks
-    need float64). ``cell_kwargs`` go to the cell (e.g. ``forget_bias=3.0``).
+    ``forward(MixedLengths((x_1, …)))`` runs every x_g (T_g, B_g, D) from h_0 = 0 and returns the
+    logits (Σ B_g, 2) concatenated; it is for evaluation only (``backward`` needs an ordinary forward).
     """
-    return SequenceModel(cell, len(VOCAB), hidden_size, 2, readout="last", seed=seed, dtype=dtype, **cell_kwargs)
+
+    def forward(self, x, state=None):
+        if isinstance(x, MixedLengths):
+            if state is not None:
+                raise ValueError("AgreementModel.forward(): 'state' cannot be given with MixedLengths inputs.")
+            logits = np.concatenate([SequenceModel.forward(self, xg) for xg in x], axis=0)
+            self._T = None          # backward() after this would pair the wrong cache
+            return logits
+        return SequenceModel.forward(self, x, state)
+
+    __call__ = forward
+
+
+def make_model(cell: str, hidden_size: int = 24, *, seed: int = 0, dtype=np.float32, **cell_kwargs) -> AgreementModel:
+    """``AgreementModel(cell, D = len(VOCAB), H, 2, readout='last')``: h_T of the last word before the verb -> was/were.
+
+    float32 by default (about twice as fast as float64 for these small matrices; gradient
+    checks need float64). ``cell_kwargs`` go to the cell (e.g. ``forget_bias=3.0``).
+    """
+    return AgreementModel(cell, len(VOCAB), hidden_size, 2, readout="last", seed=seed, dtype=dtype, **cell_kwargs)
 
 
 def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *, steps: int = 400,
@@ -365,6 +461,9 @@ def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *,
                 eval_every: int = 25, seed: int = 0, progress: bool = True, desc: str = "training") -> History:
     """Train on ``data['train']``, early stopping on ``data['valid']`` (:func:`lstm_helpers.train`)."""
     where = "train_model()"
+    if not isinstance(model, AgreementModel):
+        raise TypeError(f"{where}: argument 'model' must be an AgreementModel from make_model() (it scores the valid "
+                        f"sentences of all lengths at once), but it is {type(model).__name__}.")
     for split in ("train", "valid"):
         if split not in data or len(data[split]) == 0:
             raise ValueError(f"{where}: argument 'data' needs a non-empty '{split}' list (see load_dataset()).")
@@ -375,9 +474,13 @@ def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *,
 
 
 def verb_probabilities(model: SequenceModel, prefixes: Sequence[Sequence[str]]) -> np.ndarray:
-    """(B, 2): [P(was), P(were)] that ``model`` gives after each prefix."""
-    x = encode(prefixes, dtype=model.dtype)
-    return _softmax(model.forward(x), axis=-1)
+    """(B, 2): [P(was), P(were)] that ``model`` gives after each prefix (any lengths, no padding)."""
+    prefixes = _check_prefixes(prefixes, "verb_probabilities()")
+    p = np.empty((len(prefixes), 2))
+    for idx in group_by_length(prefixes).values():
+        x = encode([prefixes[i] for i in idx], dtype=model.dtype)
+        p[idx] = _softmax(SequenceModel.forward(model, x), axis=-1)
+    return p
 
 
 def sentence_probabilities(model: SequenceModel, text: str) -> np.ndarray:
@@ -387,9 +490,8 @@ def sentence_probabilities(model: SequenceModel, text: str) -> np.ndarray:
 
 
 def predictions(model: SequenceModel, sentences: Sequence[Sentence]) -> np.ndarray:
-    """Predicted classes (B,) for sentences (0 = was, 1 = were)."""
-    x, _ = encode_sentences(sentences, model.dtype)
-    return model.forward(x).argmax(axis=-1)
+    """Predicted classes (B,) for sentences (0 = was, 1 = were), in the order given."""
+    return verb_probabilities(model, [s.prefix for s in sentences]).argmax(axis=-1)
 
 
 DISTANCE_BINS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 31))   # words, both ends included
@@ -427,8 +529,9 @@ def error_table(wrong, keys) -> dict:
 def errors_by(sentences: Sequence[Sentence], predicted, *, bins=DISTANCE_BINS) -> dict[str, object]:
     """Error rates of predicted classes (B,) on ``sentences``.
 
-    Returns a dict: 'overall' (float); 'attractors' {a: (n, error)}; 'distance' {(lo, hi): (n, error)}
-    over all sentences; 'distance_no_attractor' the same over sentences without attractors.
+    Returns a dict: 'overall' (float); 'attractors' {a: (n, error)}; 'context' {earlier sentences:
+    (n, error)}; 'distance' {(lo, hi): (n, error)} over all sentences; 'distance_no_attractor' the
+    same over sentences without attractors.
     """
     predicted = np.asarray(predicted)
     if predicted.shape != (len(sentences),):
@@ -440,11 +543,21 @@ def errors_by(sentences: Sequence[Sentence], predicted, *, bins=DISTANCE_BINS) -
     wrong = predicted != labels
     clean = attr == 0
     return {"overall": float(wrong.mean()), "attractors": error_table(wrong, attr.tolist()),
+            "context": error_table(wrong, [s.context for s in sentences]),
             "distance": error_table(wrong, dist),
             "distance_no_attractor": error_table(wrong[clean], [d for d, c in zip(dist, clean) if c])}
 
 
-TABLES = ("attractors", "distance", "distance_no_attractor")
+def pooled_error(result: Mapping, table: str, keys) -> tuple[int, float]:
+    """(count, error rate) of the bins ``keys`` of one :func:`errors_by` table, pooled (weighted by count)."""
+    rows = [result[table][k] for k in keys if k in result[table]]
+    n = sum(r[0] for r in rows)
+    if n == 0:
+        raise ValueError(f"pooled_error(): no examples in the bins {list(keys)} of table '{table}'.")
+    return n, sum(r[0] * r[1] for r in rows) / n
+
+
+TABLES = ("attractors", "context", "distance", "distance_no_attractor")
 
 
 def seed_summary(results: Sequence[Mapping]) -> dict[str, object]:
@@ -467,65 +580,90 @@ def seed_summary(results: Sequence[Mapping]) -> dict[str, object]:
     return out
 
 
-def plot_errors(axes, summaries: Mapping[str, Mapping], *, colors: Mapping[str, str] | None = None,
-                trained_up_to: tuple[int, int] | None = None):
-    """Error (%) against distance bins (axes[0]) and against attractors (axes[1]).
+SEED_MARKERS = ("o", "s", "^", "D", "v", "P")
+Y_TICKS = (0, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def plot_errors(axes, per_seed: Mapping[str, Sequence[Mapping]], *, baseline: Mapping | None = None,
+                colors: Mapping[str, str] | None = None, trained_up_to: tuple[int, int] | None = None):
+    """Error (%) of every training run: against distance without attractors (axes[0]), against attractors (axes[1]).
+
+    The y axes are linear from 0 to 1 % and logarithmic above ('symlog').
 
     Args:
-        summaries: {name: :func:`seed_summary` dict}; the mean over seeds is drawn, with the
-            min–max range over seeds as error bars.
-        colors: optional colour per name.
-        trained_up_to: (longest distance, most attractors) in the training data; beyond it the
-            axes are shaded "longer than training".
-    Distance is drawn twice per name: over all sentences (solid) and over sentences without an
-    attractor (dotted, open markers).
+        per_seed: {name: [:func:`errors_by` dict of seed 0, seed 1, …]}; one thin line per run,
+            the model's colour, one marker per seed.
+        baseline: optional :func:`errors_by` dict of the last-noun shortcut (dashed, attractors panel only:
+            without attractors it is always right).
+        colors: colour per name (and 'last noun').
+        trained_up_to: (longest distance, most attractors) in the training split; beyond it the
+            axes are shaded.
     """
     ax_d, ax_a = axes
-    names = list(summaries)
-    shift = {n: (k - (len(names) - 1) / 2) * 0.12 for k, n in enumerate(names)}   # keep error bars apart
+    colors = dict(colors or {})
     bins = None
-    for name, smry in summaries.items():
-        c = None if colors is None else colors.get(name)
-        bins = list(smry["distance"])
-        x = np.arange(len(bins)) + shift[name]
-        for table, ls, mfc, label in (("distance", "-", None, f"{name}: all"),
-                                      ("distance_no_attractor", ":", "white", f"{name}: no attractor")):
-            rows = smry[table]
-            xs = [x[bins.index(k)] for k in rows]
-            mean = np.array([100 * v[1] for v in rows.values()])
-            lo = np.array([100 * v[2] for v in rows.values()])
-            hi = np.array([100 * v[3] for v in rows.values()])
-            eb = ax_d.errorbar(xs, mean, yerr=[mean - lo, hi - mean], ls=ls, marker="o", mfc=mfc, color=c,
-                               capsize=3, label=label)
-            c = eb[0].get_color()
-        rows = smry["attractors"]
-        xa = np.array(list(rows)) + shift[name]
-        mean = np.array([100 * v[1] for v in rows.values()])
-        lo = np.array([100 * v[2] for v in rows.values()])
-        hi = np.array([100 * v[3] for v in rows.values()])
-        ax_a.errorbar(xa, mean, yerr=[mean - lo, hi - mean], marker="o", color=c, capsize=3, label=name)
+    for name, runs in per_seed.items():
+        for seed, r in enumerate(runs):
+            style = dict(color=colors.get(name), marker=SEED_MARKERS[seed % len(SEED_MARKERS)], lw=1.3, ms=5,
+                         alpha=0.9, label=f"{name}, seed {seed}")
+            rows = r["distance_no_attractor"]
+            bins = bins or list(r["distance"])
+            ax_d.plot([bins.index(k) for k in rows], [100 * v[1] for v in rows.values()], **style)
+            rows = r["attractors"]
+            ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], **style)
+    if baseline is not None:
+        rows = baseline["attractors"]
+        ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], ls="--", lw=2, color=colors.get("last noun"),
+                  label="last-noun shortcut")
     ax_d.set_xticks(range(len(bins)), [f"{lo}–{hi}" for lo, hi in bins])
+    a_max = max(k for runs in per_seed.values() for r in runs for k in r["attractors"])
     if trained_up_to is not None:
-        d_max, a_max = trained_up_to
-        first_beyond = next((k for k, (lo, hi) in enumerate(bins) if hi > d_max), None)
+        d_train, a_train = trained_up_to
+        first_beyond = next((k for k, (lo, hi) in enumerate(bins) if hi > d_train), None)
         if first_beyond is not None:
-            ax_d.axvspan(first_beyond - 0.5, len(bins) - 0.5, color="0.9", zorder=0, label="longer than training")
-        ax_a.axvspan(a_max + 0.5, max(max(s["attractors"]) for s in summaries.values()) + 0.5, color="0.9",
-                     zorder=0, label="more than in training")
-    ax_d.set_title("Error against subject–verb distance")
+            ax_d.axvspan(first_beyond - 0.5, len(bins) - 0.5, color="0.92", zorder=0, label="longer than in training")
+        if a_max > a_train:
+            ax_a.axvspan(a_train + 0.5, a_max + 0.5, color="0.92", zorder=0, label="more than in training")
+    ax_d.set_xlim(-0.5, len(bins) - 0.5)
+    ax_a.set_xlim(-0.5, a_max + 0.5)
+    for ax in axes:        # linear up to 1 %, logarithmic above: small and large errors both stay readable
+        ax.set_yscale("symlog", linthresh=1.0, linscale=0.6)
+        ax.set_ylim(-0.1, 110.0)
+        ax.set_yticks(Y_TICKS, [f"{t:g}" for t in Y_TICKS])
+    ax_d.set_title("Distance alone: sentences without attractors")
     ax_d.set_xlabel("distance from subject to verb (words)")
-    ax_d.set_ylabel("error (%), mean and range over seeds")
-    ax_a.set_title("Error against number of attractors")
+    ax_d.set_ylabel("error (%), symlog scale")
+    ax_a.set_title("Attractors: all sentences")
     ax_a.set_xlabel("attractors (nouns of the other number in between)")
-    ax_a.set_ylabel("error (%), mean and range over seeds")
-    ax_a.set_xticks(sorted({k for s in summaries.values() for k in s["attractors"]}))
-    ax_d.legend(fontsize=7, ncols=2, loc="upper left")
-    ax_a.legend(fontsize=8, loc="upper left")
+    ax_a.set_ylabel("error (%), symlog scale")
+    ax_a.set_xticks(range(a_max + 1))
+    handles, labels = ax_a.get_legend_handles_labels()
+    for h, lab in zip(*ax_d.get_legend_handles_labels()):
+        if lab not in labels:
+            handles.append(h)
+            labels.append(lab)
+    ax_a.legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return axes
 
 
+def plot_learning_curves(ax, histories: Mapping[tuple[str, int], History], *, colors: Mapping[str, str] | None = None,
+                         target: float | None = None):
+    """Valid accuracy (%) against training step for every run {(name, seed): History}."""
+    colors = dict(colors or {})
+    for (name, seed), h in histories.items():
+        ax.plot(h.eval_step, [100 * a for a in h.eval_accuracy], color=colors.get(name),
+                marker=SEED_MARKERS[seed % len(SEED_MARKERS)], ms=4, lw=1.3, label=f"{name}, seed {seed}")
+    if target is not None:
+        ax.axhline(100 * target, color="0.4", ls=":", lw=1, label=f"early-stopping target {100 * target:.1f} %")
+    ax.set_title("Learning curves: accuracy on the valid split")
+    ax.set_xlabel("training step (batches of sentences)")
+    ax.set_ylabel("valid accuracy (%)")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return ax
+
+
 __all__ = ["NOUN_PAIRS", "VOCAB", "VERBS", "SLIDE_SENTENCE", "SLIDE_VARIANTS", "Sentence", "make_sentence", "tokenize",
-           "split_at_verb", "unknown_words", "analyse", "last_noun_prediction", "encode", "encode_sentences",
-           "token_ids", "batch_sampler", "dataset_sentences", "dataset_text", "parse_dataset", "load_dataset",
-           "make_model", "train_model", "verb_probabilities", "sentence_probabilities", "predictions",
-           "DISTANCE_BINS", "distance_bin", "evaluate", "error_table", "errors_by", "seed_summary", "plot_errors"]
+           "split_at_verb", "unknown_words", "analyse", "last_noun_prediction", "first_noun_prediction", "encode", "encode_sentences",
+           "group_by_length", "MixedLengths", "batch_sampler", "dataset_sentences", "dataset_text", "parse_dataset", "load_dataset",
+           "AgreementModel", "make_model", "train_model", "verb_probabilities", "sentence_probabilities", "predictions",
+           "DISTANCE_BINS", "distance_bin", "evaluate", "error_table", "errors_by", "pooled_error", "seed_summary", "plot_errors", "plot_learning_curves"]

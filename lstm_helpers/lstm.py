@@ -96,88 +96,84 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
     Returns:
         outputs h_1..h_T (T, B, H), final h_T (B, H), final C_T (B, H), and an :class:`LSTMCache`.
 
-    The arithmetic is the slides' (see the module docstring); it is arranged for speed:
+    The arithmetic is the slides' (see the module docstring), arranged for speed:
 
-    * one matrix product per step gives all four pre-activations, z_t @ W with the stacked
+    * one matrix product per step gives all four pre-activations: z_t @ W with the stacked
       z_t = [h_{t-1}, x_t, 1] (K = H + D + 1) and W = [W_hh | W_ih | b]ᵀ (K, 4H);
-    * one elementwise pipeline activates all four gates at once. The columns of W are scaled
-      beforehand (by −1, −2 or ½: exact in floating point) so that either
-        σ(a) = 1/(1 + e^(−a))   and  tanh(a) = 2σ(2a) − 1     (exp, + 1, 1/·, then C̃ ← 2C̃ − 1), or
-        σ(a) = ½·tanh(a/2) + ½  and  tanh(a)                 (tanh, then × m, + k for all columns);
-      the first for large batches (numpy's exp is much faster per number than its tanh), the
-      second for small ones (fewer calls). A removed gate is set to exactly 1;
-    * every buffer and view is made before the loop, which runs about ten numpy calls per step.
+    * one elementwise pipeline activates all four gates. The columns of W are pre-scaled (by −1,
+      −2 or ½, which is exact in floating point) so that for every column y = m·φ(a') + k, with
+        φ = 1/(1 + e^(·)):  σ(a) = φ(−a),          tanh(a) = 2·φ(−2a) − 1     (large batches), or
+        φ = tanh:           σ(a) = ½·tanh(a/2) + ½,  tanh(a) = tanh(a)        (small batches):
+      numpy's exp costs a fraction of its tanh per number, the tanh route takes fewer calls.
+      A removed gate has (m, k) = (0, 1): it is exactly 1;
+    * each step's row is [C_{t-1} | i_t f_t C̃_t o_t], so [C_{t-1}, i_t] ⊙ [f_t, C̃_t] is one multiply
+      and C_t, the sum of its two halves, is written straight into the next row;
+    * every buffer and view is made before the loop: about eight numpy calls per step.
     """
     T, B, D = x.shape
     H = weight_hh.shape[1]
     G, K = 4 * H, H + D + 1
     dt = x.dtype
-    i_s, f_s, g_s, o_s = (gate_slice(g, H) for g in GATE_ORDER)
-    removed = [gate_slice(g, H) for g in config.removed_gates()]
-    # numpy's tanh is several times slower per number than its exp on this kind of CPU (float64
-    # especially), but the exp route costs more calls: take it once a step has enough numbers.
+    g_s = gate_slice("g", H)
+    # The thresholds were measured on the benchmark machine (benchmarks/README.md).
     exp_gates = B * G >= (256 if dt == np.float64 else 2048)
-    exp_cell = B * H >= (512 if dt == np.float64 else 16384)
-    scale = np.full(G, -1.0 if exp_gates else 0.5, dtype=dt)     # σ(a) = 1/(1 + e^(−a)) = ½·tanh(a/2) + ½
-    scale[g_s] = -2.0 if exp_gates else 1.0                        # tanh(a) = 2/(1 + e^(−2a)) − 1
-    mult = np.full(G, 0.5, dtype=dt)                               # tanh route: y = m·tanh(scaled a) + k
-    shift = np.full(G, 0.5, dtype=dt)
-    mult[g_s], shift[g_s] = 1.0, 0.0
-    for blk in removed:                                            # a removed gate is exactly 1
+    exp_cell = config.output_activation and B * H >= (512 if dt == np.float64 else 16384)
+    scale = np.full(G, -1.0 if exp_gates else 0.5, dtype=dt)
+    mult = np.full(G, 1.0 if exp_gates else 0.5, dtype=dt)
+    shift = np.full(G, 0.0 if exp_gates else 0.5, dtype=dt)
+    scale[g_s], mult[g_s], shift[g_s] = (-2.0, 2.0, -1.0) if exp_gates else (1.0, 1.0, 0.0)
+    for gate in config.removed_gates():
+        blk = gate_slice(gate, H)
         scale[blk], mult[blk], shift[blk] = 0.0, 0.0, 1.0
     W = np.empty((K, G), dtype=dt)
     W[:H] = weight_hh.T
     W[H:H + D] = weight_ih.T
     W[H + D] = bias
     W *= scale
-    # z_t = [h_{t-1}, x_t, 1] for t = 1..T; the loop writes h_t into z_{t+1} (Z[T] only holds h_T).
+    # Z[t] = z_{t+1} = [h_t, x_{t+1}, 1]: the loop writes h_t straight into the next step's input.
     Z = np.empty((T + 1, B, K), dtype=dt)
     Z[0, :, :H] = h0
     Z[:T, :, H:H + D] = x
-    Z[T, :, H:H + D] = 0.0
-    Z[:, :, H + D] = 1.0
-    gates = np.empty((T, B, G), dtype=dt)          # pre-activations, then i_t, f_t, C̃_t, o_t in place
-    c_all = np.empty((T + 1, B, H), dtype=dt)      # C_0 .. C_T
-    c_all[0] = c0
-    tanh_c = np.empty((T, B, H), dtype=dt) if config.output_activation else c_all[1:]
-    tmp = np.empty((B, H), dtype=dt)
-    views = [Z[:T], gates, gates[..., i_s], gates[..., f_s], gates[..., g_s], gates[..., o_s],
-             c_all[:T], c_all[1:], tanh_c, Z[1:, :, :H]]
-    if B == 1:  # one example: loop over 1-D vectors (vector-matrix product, cheaper calls)
-        views = [v[:, 0] for v in views]
-        tmp = tmp[0]
+    Z[T, :, H:] = 0.0
+    Z[:T, :, H + D] = 1.0
+    # S[t] = [C_{t-1} | i_t, f_t, C̃_t, o_t]  (S[T] holds only C_T)
+    S = np.empty((T + 1, B, H + G), dtype=dt)
+    S[0, :, :H] = c0
+    S[T, :, H:] = 0.0
+    tanh_c = np.empty((T, B, H), dtype=dt) if config.output_activation else S[1:, :, :H]
+    prod = np.empty((B, 2 * H), dtype=dt)
+    views = [Z[:T], S[:T, :, H:], S[:T, :, :2 * H], S[:T, :, 2 * H:4 * H], S[:T, :, 4 * H:], S[1:, :, :H],
+             tanh_c, Z[1:, :, :H]]
+    if B == 1:  # one example: loop over 1-D vectors (vector-matrix products, cheaper calls)
+        views, prod = [v[:, 0] for v in views], prod[0]
+    p1, p2 = prod[..., :H], prod[..., H:]
     tanh_out = config.output_activation
-    with np.errstate(over="ignore"):  # e^(−a) = inf gives σ(a) = 1/(1 + inf) = 0: exact, not an error
-        for z, a, i, f, g, o, c_prev, c, tc, h in zip(*views):
-            np.matmul(z, W, out=a)
+    with np.errstate(over="ignore"):  # e^(·) = inf gives 1/(1 + inf) = 0, the exact limit: not an error
+        for z, a, c_prev_i, f_g, o, c, tc, h in zip(*views):
+            np.matmul(z, W, out=a)                         # scaled pre-activations of i, f, C̃, o
             if exp_gates:
                 np.exp(a, out=a)
                 a += 1.0
-                np.reciprocal(a, out=a)                    # σ for i, f, o;  σ(2a) for C̃ ...
-                g *= 2.0
-                g -= 1.0                                   # ... so C̃ = 2σ(2a) − 1 = tanh(a)
-                for blk in removed:
-                    a[..., blk] = 1.0
+                np.reciprocal(a, out=a)
             else:
                 np.tanh(a, out=a)
-                a *= mult
-                a += shift
-            np.multiply(f, c_prev, out=c)                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
-            np.multiply(i, g, out=tmp)
-            c += tmp
-            if tanh_out:
-                if exp_cell:                               # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
-                    np.multiply(c, -2.0, out=tc)
-                    np.exp(tc, out=tc)
-                    tc += 1.0
-                    np.divide(2.0, tc, out=tc)
-                    tc -= 1.0
-                else:
-                    np.tanh(c, out=tc)
+            a *= mult
+            a += shift                                     # i_t, f_t, C̃_t, o_t
+            np.multiply(c_prev_i, f_g, out=prod)           # [f_t ⊙ C_{t-1}, i_t ⊙ C̃_t]
+            np.add(p1, p2, out=c)                          # C_t
+            if exp_cell:                                   # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
+                np.multiply(c, -2.0, out=tc)
+                np.exp(tc, out=tc)
+                tc += 1.0
+                np.divide(2.0, tc, out=tc)
+                tc -= 1.0
+            elif tanh_out:
+                np.tanh(c, out=tc)
             np.multiply(o, tc, out=h)                      # h_t = o_t ⊙ tanh(C_t)
     out = Z[1:, :, :H].copy()
-    cache = LSTMCache(x, Z[:T, :, :H], c_all[:T], gates, c_all[1:], tanh_c, weight_ih, weight_hh, config)
-    return out, out[-1].copy(), c_all[T].copy(), cache
+    cache = LSTMCache(x, Z[:T, :, :H], S[:T, :, :H], S[:T, :, H:], S[1:, :, :H], tanh_c, weight_ih, weight_hh,
+                      config)
+    return out, out[-1].copy(), S[T, :, :H].copy(), cache
 
 
 def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool = False):
@@ -191,16 +187,16 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
         dict with 'x' (T, B, D), 'h0', 'c0' (B, H), 'weight_ih', 'weight_hh', 'bias' and, if asked,
         'c' and 'h' (T, B, H): the total gradient reaching C_t and h_t.
 
-    Going back from step t to t−1 (a = pre-activations, σ' = σ(1−σ), tanh' = 1 − tanh²)::
+    From step t back to t−1 (a = pre-activations, σ' = σ(1 − σ), tanh' = 1 − tanh²)::
 
-        ∂h_t = ∂L/∂h_t (direct) + W_hhᵀ-part of ∂a_{t+1}
+        ∂h_t = ∂L/∂h_t (direct) + W_hhᵀ ∂a_{t+1}
         ∂C_t = ∂h_t ⊙ o_t ⊙ tanh'(C_t) + ∂C_{t+1} ⊙ f_{t+1}
         ∂a_t = [∂C_t ⊙ C̃_t ⊙ σ'(i), ∂C_t ⊙ C_{t-1} ⊙ σ'(f), ∂C_t ⊙ i_t ⊙ tanh'(C̃), ∂h_t ⊙ tanh(C_t) ⊙ σ'(o)]
 
-    Everything that does not depend on the gradient (the factors after ∂C_t and ∂h_t) is computed
-    for a chunk of steps at once, just before the chunk is used (small enough to stay in cache),
-    so the sequential loop is six numpy calls per step. Weight gradients are one matrix product
-    over all steps at the end.
+    The factors after ∂C_t and ∂h_t do not depend on the gradient: they are computed for a
+    chunk of steps at once just before the chunk is used (small enough to stay in cache), so the
+    sequential loop is six numpy calls per step. The weight gradients are matrix products over
+    all steps at the end.
     """
     x, gates, cfg = cache.x, cache.gates, cache.config
     T, B, D = x.shape
@@ -210,20 +206,21 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
     i_s, f_s, g_s, o_s = (gate_slice(g, H) for g in GATE_ORDER)
     removed = [gate_slice(g, H) for g in cfg.removed_gates()]
     whh = cache.weight_hh
-    # Y[t+1, :, 0] = ∂L/∂h_t and Y[t, :, 1] = ∂L/∂C_t (totals), so that the pair (∂h_t, ∂C_{t+1})
-    # needed for ∂C_t is one contiguous block Y[t+1]. Y[T, :, 1] = ∂L/∂C_T from above.
-    Y = np.empty((T + 1, B, 2, H), dtype=dt)
-    Y[T, :, 1] = 0.0 if dc_T is None else dc_T
+    # Y[t+1, 0] = ∂L/∂h_t and Y[t, 1] = ∂L/∂C_t (totals), so the pair (∂h_t, ∂C_{t+1}) that gives
+    # ∂C_t is the contiguous block Y[t+1]; Y[T, 1] = ∂L/∂C_T from above.
+    Y = np.empty((T + 1, 2, B, H), dtype=dt)
+    Y[T, 1] = 0.0 if dc_T is None else dc_T
     dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt)
     da = np.empty((T, B, G), dtype=dt)
     n_chunk = max(1, min(T, 65536 // (B * G)))
-    R = np.empty((n_chunk, B, 2, H), dtype=dt)     # [o ⊙ tanh'(C_t), f_{t+1}]
+    R = np.empty((n_chunk, 2, B, H), dtype=dt)     # [o_t ⊙ tanh'(C_t), f_{t+1}]
     Q = np.empty((n_chunk, B, G), dtype=dt)        # [C̃ σ'(i), C_{t-1} σ'(f), i tanh'(C̃), tanh(C) σ'(o)]
-    pair = np.empty((B, 2, H), dtype=dt)
+    pair = np.empty((2, B, H), dtype=dt)
     da4, Q4 = da.reshape(T, B, 4, H), Q.reshape(n_chunk, B, 4, H)
-    sq = (lambda v: v[:, 0]) if B == 1 else (lambda v: v)
-    dh_next_v, pair_v = (dh_next[0], pair[0]) if B == 1 else (dh_next, pair)
-    p0, p1 = pair_v[..., 0, :], pair_v[..., 1, :]
+    # one example (B = 1): loop over 1-D vectors, i.e. drop the batch axis (axis 1, or 2 after a pair axis)
+    drop_b = (lambda v, axis=1: v[(slice(None),) * axis + (0,)]) if B == 1 else (lambda v, axis=1: v)
+    dh_next_v, pair_v = drop_b(dh_next[None])[0], drop_b(pair)
+    p0, p1 = pair_v[0], pair_v[1]
     for t1 in range(T, 0, -n_chunk):
         t0 = max(0, t1 - n_chunk)
         n = t1 - t0
@@ -240,7 +237,7 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
         q[..., o_s] *= tc
         for blk in removed:
             q[..., blk] = 0.0
-        r0, r1 = r[:, :, 0], r[:, :, 1]
+        r0, r1 = r[:, 0], r[:, 1]
         if cfg.output_activation:
             np.multiply(tc, tc, out=r0)
             np.subtract(1.0, r0, out=r0)
@@ -251,15 +248,16 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
         r1[:last - t0 - 1] = gates[t0 + 1:last, :, f_s]
         if last == T:
             r1[T - 1 - t0] = 1.0                                   # ∂C_T comes in directly
-        views = [d_out[t0:t1], Y[t0 + 1:t1 + 1], Y[t0 + 1:t1 + 1, :, 0], Y[t0:t1, :, 1], Y[t0:t1, :, 1:2],
-                 r, Q4[:n, :, :3], Q[:n, :, o_s], da4[t0:t1, :, :3], da[t0:t1, :, o_s], da[t0:t1]]
-        for do, y, dh, dc, dc_b, rt, q3, qo, da3, dao, dat in zip(*(sq(v)[::-1] for v in views)):
+        views = [drop_b(d_out[t0:t1]), drop_b(Y[t0 + 1:t1 + 1], 2), drop_b(Y[t0 + 1:t1 + 1, 0]),
+                 drop_b(Y[t0:t1, 1]), drop_b(Y[t0:t1, 1, :, None]), drop_b(r, 2), drop_b(Q4[:n, :, :3]),
+                 drop_b(Q[:n, :, o_s]), drop_b(da4[t0:t1, :, :3]), drop_b(da[t0:t1, :, o_s]), drop_b(da[t0:t1])]
+        for do, y, dh, dc, dc_b, rt, q3, qo, da3, dao, dat in zip(*(v[::-1] for v in views)):
             np.add(do, dh_next_v, out=dh)                          # ∂h_t
             np.multiply(y, rt, out=pair_v)
             np.add(p0, p1, out=dc)                                 # ∂C_t
             np.multiply(q3, dc_b, out=da3)                         # ∂a_i, ∂a_f, ∂a_g
             np.multiply(qo, dh, out=dao)                           # ∂a_o
-            np.matmul(dat, whh, out=dh_next_v)                     # ∂h_{t-1} from step t
+            np.matmul(dat, whh, out=dh_next_v)                     # W_hhᵀ ∂a_t: ∂h_{t-1} from step t
     da2 = da.reshape(T * B, G)
     grads = {
         "x": (da2 @ cache.weight_ih).reshape(T, B, D),
@@ -267,10 +265,10 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
         "weight_hh": da2.T @ cache.h_prev.reshape(T * B, H),
         "bias": da2.sum(axis=0),
         "h0": dh_next,
-        "c0": Y[0, :, 1] * gates[0, :, f_s],
+        "c0": Y[0, 1] * gates[0, :, f_s],
     }
     if keep_state_grads:
-        grads["c"], grads["h"] = Y[:T, :, 1].copy(), Y[1:, :, 0].copy()
+        grads["c"], grads["h"] = Y[:T, 1].copy(), Y[1:, 0].copy()
     return grads
 
 

@@ -99,8 +99,8 @@ class Lab:
                     raise RuntimeError("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-3000:])
                 time.sleep(0.3)
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}?token={self.token}"
+    def url(self, path: str, query: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}{path}?{query + '&' if query else ''}token={self.token}"
 
     def api(self, method: str, path: str):
         req = urllib.request.Request(self.url(path), method=method)
@@ -167,8 +167,9 @@ def _wait_idle(page, timeout_s: float) -> None:
 
 
 def _open_and_run_all(page, lab: Lab, name: str) -> float:
-    page.goto(lab.url(f"/lab/tree/notebooks/{name}"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # ?reset: a fresh workspace, so the previous test's notebook does not come back in a hidden tab
+    page.goto(lab.url(f"/lab/tree/notebooks/{name}", "reset"))
+    page.wait_for_selector(".jp-Notebook:visible .jp-Cell", timeout=60_000)
     deadline = time.time() + 60
     while not page.locator(".jp-StatusBar-Widget:has-text('Idle')").count():
         dialog = page.locator(".jp-Dialog button:has-text('Select')")
@@ -178,13 +179,15 @@ def _open_and_run_all(page, lab: Lab, name: str) -> float:
             raise AssertionError(f"{name}: the kernel did not start within 60 s")
         page.wait_for_timeout(250)
     t0 = time.time()
-    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.locator(".jp-Notebook:visible").first.click(position={"x": 5, "y": 5})
     page.click("li.lm-MenuBar-item:has-text('Run')")
     page.click(".lm-Menu-item:has-text('Run All Cells')")
     # Run All is done when no prompt is empty or busy and the kernel is idle.
     page.wait_for_function(
         """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+            const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => p.offsetParent !== null);
+            if (!panel) return false;
+            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
                 .map(p => p.textContent.trim());
             return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
         }""",
@@ -195,7 +198,7 @@ def _open_and_run_all(page, lab: Lab, name: str) -> float:
 
 def _slider_latencies(page) -> list[float]:
     """For every widget box with a slider: ArrowRight on its first slider, time until its view changes."""
-    boxes = page.locator(".jp-OutputArea-output .widget-vbox:has(.widget-slider)")
+    boxes = page.locator(".jp-Notebook:visible .jp-OutputArea-output .widget-vbox:has(.widget-slider)")
     latencies = []
     for k in range(boxes.count()):
         box = boxes.nth(k)
@@ -230,7 +233,7 @@ def test_notebook_runs_in_jupyterlab(path, lab, browser, report):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         run_s = _open_and_run_all(page, lab, path.name)
-        text = page.locator(".jp-Notebook").inner_text()
+        text = page.locator(".jp-Notebook:visible").first.inner_text()
         assert "Error displaying widget" not in text, f"{path.name}: a widget failed to display"
         assert "Loading widget" not in text, f"{path.name}: a widget never finished loading"
         assert "Traceback (most recent call last)" not in text, f"{path.name}: a cell raised an error"

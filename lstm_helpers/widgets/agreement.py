@@ -1,7 +1,8 @@
 """Widget of notebook 09: type a sentence, see each model's P(was) and P(were) for its verb.
 
-The models read the words before the first "was"/"were" (or the whole text if it has none)
-and predict the verb's number. Above the bars the view prints what the models read and the
+The models read the words before the first "was"/"were" of the last sentence (earlier
+sentences ended by "." included; the whole text if there is no such verb) and predict the
+verb's number. Above the bars the view prints what the models read and the
 agreement facts of that prefix (subject, distance, attractors, last noun), so the bars can be
 compared with the rule "agree with the subject" and with the heuristic "agree with the last
 noun". Unknown words produce a message that lists the vocabulary, and the bars drop to zero.
@@ -23,7 +24,7 @@ from . import View, interactive_view, new_figure
 DEFAULT_SENTENCE = SLIDE_VARIANTS["mice, cheeses, tables (last noun plural)"]
 ABBREV = ("sg.", "pl.")
 VERB_COLORS = {"was": OKABE_ITO["blue"], "were": OKABE_ITO["orange"]}
-WRAP = 92          # characters per line of the text above the bars
+WRAP = 104         # characters per line of the text above the bars
 MAX_SHOWN = 150    # characters of the prefix shown at most (beginning … end)
 
 
@@ -43,7 +44,7 @@ def _shorten(text: str, limit: int = MAX_SHOWN) -> str:
 
 
 def _describe(words: list[str]) -> tuple[str, str | None]:
-    """(info text of at most 3 lines, message or None) for the tokenized input."""
+    """(info text of at most 4 lines, message or None) for the tokenized input."""
     facts = analyse(words)
     prefix, verb = facts["prefix"], facts["verb"]
     lines = textwrap.wrap(f'reads: "{_shorten(" ".join(prefix))}" → ?', WRAP)[:2]
@@ -58,9 +59,11 @@ def _describe(words: list[str]) -> tuple[str, str | None]:
         lines.append("no noun yet: the subject decides the verb")
     else:
         sub, last = facts["subject_number"], facts["last_noun_number"]
-        lines.append(f"subject '{facts['subject']}' ({ABBREV[sub]}) → {VERBS[sub]}  ·  last noun '{facts['last_noun']}' "
-                     f"({ABBREV[last]}) → {VERBS[last]}  ·  attractors {facts['attractors']}"
-                     + (f"  ·  distance {facts['distance']}" if facts["distance"] is not None else ""))
+        line = (f"subject '{facts['subject']}' ({ABBREV[sub]}) → {VERBS[sub]}  ·  last noun '{facts['last_noun']}' "
+                f"({ABBREV[last]}) → {VERBS[last]}  ·  attractors {facts['attractors']}"
+                + (f"  ·  distance {facts['distance']}" if facts["distance"] is not None else "")
+                + (f"  ·  after {facts['context']} earlier sentence(s)" if facts["context"] else ""))
+        lines += textwrap.wrap(line, WRAP + 6)
     return "\n".join(lines), None
 
 
@@ -88,12 +91,13 @@ class AgreementView(View):
                                 f"(see lstm_helpers.agreement.make_model).")
         self.models = dict(models)
         self.values = dict(self.defaults)
-        self.fig, (top, ax, bottom) = new_figure(3, 1, figsize=(8.0, 4.8),
-                                                 gridspec_kw={"height_ratios": [0.8, 4.0, 0.8]})
+        self.fig, (top, ax, bottom) = new_figure(3, 1, figsize=(8.0, 5.0),
+                                                 gridspec_kw={"height_ratios": [1.0, 4.0, 0.8]})
         self.ax = ax
         top.axis("off")
         bottom.axis("off")
-        vocab = "\n".join(textwrap.wrap("Vocabulary: " + ", ".join(VOCAB) + "   (reading stops at was / were)", 110))
+        vocab = "\n".join(textwrap.wrap("Vocabulary: " + ", ".join(VOCAB) + "   (reading stops at the first was / "
+                                         "were of the last sentence)", 110))
         bottom.text(0.0, 1.0, vocab, transform=bottom.transAxes, ha="left", va="top", fontsize=8, color="0.25")
         names = list(self.models)
         self.bars = {}
@@ -163,7 +167,8 @@ def bench_cases():
     long = "the cat " + " ".join(["that chased the mice that sat on the tables near the dog"] * 4) + " was"
     sweep = [{"sentence": s} for s in (
         *SLIDE_VARIANTS.values(),
-        "", "the", "The cats", "the cat that chased the", "the cats near the dog were",
+        "", "the", "The cats", "the cat that chased the", "the cats near the dog were", ".", "the dogs were happy.",
+        "The dogs were happy. The cat that chased the mice that sat on the tables was",
         "the unicorn that chased the mice was", "hello world", long, long + " " + long,
         "the cats " + " ".join(f"w{k}" for k in range(12)),
     )]
