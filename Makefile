@@ -62,3 +62,15 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Instructors (README, "For instructors"): nbgrader on top of notebooks/ (the instructor source).
+# make release                  -> release/notebooks/*.ipynb (student version) + release/data/
+# make grade SUBMISSIONS=<dir>  -> <dir>/grades.csv, <dir>/feedback/<student>/<notebook>.html
+CELL_TIMEOUT ?= 120
+.PHONY: release grade
+release: $(STAMP)
+	$(BIN)/python grading/course.py release --out release
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<dir>  (<dir>/<student_id>/<notebook>.ipynb)"; exit 2; }
+	$(BIN)/python grading/course.py grade "$(SUBMISSIONS)" --cell-timeout $(CELL_TIMEOUT)

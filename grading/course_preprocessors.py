@@ -70,6 +70,35 @@ class FlagModifiedCells(OverwriteCells):
             k += 1
         return nb, resources
 
+    def add_missing_grade_cells(self, nb, resources):
+        """Re-add deleted test cells after the nearest earlier cell of the source that is still there
+        (nbgrader 0.9.6's own version fails with a KeyError when that earlier cell is a read-only cell)."""
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        cells = {c.name: c for c in source_nb.source_cells}
+        order = [c.name for c in source_nb.source_cells]
+        grade_cells = {c.name: c for c in source_nb.grade_cells}
+        solution_ids = {c.name for c in source_nb.solution_cells}
+
+        def position(gid):
+            for k, cell in enumerate(nb.cells):
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == gid:
+                    return k
+            return None
+
+        for gid in order:
+            if gid not in grade_cells or position(gid) is not None:
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", gid)
+            new = self.missing_cell_transform(cells[gid], grade_cells[gid].max_score, is_solution=gid in solution_ids)
+            at = 0
+            for prev in reversed(order[:order.index(gid)]):
+                k = position(prev)
+                if k is not None:
+                    at = k + 1
+                    break
+            nb.cells.insert(at, new)
+        return nb, resources
+
     def report_change(self, name, attr, old, new):
         super().report_change(name, attr, old, new)
         what = "its code had been edited" if attr == "checksum" else f"its {attr} had been changed"

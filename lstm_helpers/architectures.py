@@ -70,14 +70,14 @@ def draw(ax, kind: str):
         xs = [1.0, 2.5, 4.0, 5.5, 7.0]
         _chain(ax, xs, 1.5)
         _io(ax, xs, 0.5, 1.25, list("hello"), above=False)
-        _io(ax, xs, 1.75, 2.5, list("ello ") , above=True)
+        _io(ax, xs, 1.75, 2.5, ["e", "l", "l", "o", "(space)"], above=True)
         ax.text(4.0, 3.3, "sampling feeds each output back in as the next input", ha="center", fontsize=8)
     elif kind == "translation":
         enc, dec = [0.6, 1.8, 3.0], [4.8, 6.0, 7.2]
         _chain(ax, enc, 1.5, "enc")
         _chain(ax, dec, 1.5, "dec", fc="#d5efe4")
         _arrow(ax, (3.4, 1.5), (4.4, 1.5), color=OKABE_ITO["vermillion"], lw=2.0)
-        ax.text(3.9, 1.95, "(h, C)\nthought vector", ha="center", fontsize=8, color=OKABE_ITO["vermillion"])
+        ax.text(3.9, 2.15, "(h, C)\nthought vector", ha="center", fontsize=8, color=OKABE_ITO["vermillion"])
         _io(ax, enc, 0.5, 1.25, ["le", "chat", "dort"], above=False)
         _io(ax, dec, 0.5, 1.25, ["<s>", "the", "cat"], above=False)
         _io(ax, dec, 1.75, 2.5, ["the", "cat", "sleeps"], above=True)

@@ -21,6 +21,7 @@ import inspect
 import math
 import re
 import sys
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,11 +49,13 @@ def module_docstrings(name: str) -> list[str]:
     (those defined in the module itself, sorted by name), each cleaned by :func:`inspect.getdoc`."""
     module = importlib.import_module(name)
     docs = [inspect.getdoc(module)]
-    for key, obj in sorted(vars(module).items()):
-        if key.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
-            continue
-        if inspect.isclass(obj) or inspect.isfunction(obj):
-            docs.append(inspect.getdoc(obj))
+    with warnings.catch_warnings():       # typing.io / typing.re warn when their docstring is read
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for key, obj in sorted(vars(module).items()):
+            if key.startswith("_") or inspect.ismodule(obj) or not (inspect.isclass(obj) or inspect.isfunction(obj)):
+                continue
+            if getattr(obj, "__module__", None) == module.__name__:
+                docs.append(inspect.getdoc(obj))
     return [d for d in docs if d]
 
 

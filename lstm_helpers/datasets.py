@@ -44,8 +44,8 @@ def load_recall_eval(path) -> dict[int, tuple[np.ndarray, np.ndarray]]:
 
 
 DATASETS = {
-    "recall_eval.csv": recall_eval_text,
     "agreement.tsv": agreement_text,
+    "recall_eval.csv": recall_eval_text,
 }
 
 

@@ -146,8 +146,8 @@ def plot_piano_roll(ax, segments, *, title="Piano roll", beat_seconds: float | N
         if (pitches > 0).any():
             lo, hi = min(lo, int(pitches[pitches > 0].min())), max(hi, int(pitches.max()))
         ax.plot([], [], "s", color=colour, label=label, ms=8)
-    ticks = [m for m in range(lo - 1, hi + 2) if m % 12 in MAJOR]
-    ax.set_yticks(ticks, [note_name(m) for m in ticks], fontsize=7)
+    ticks = list(range(lo, hi + 1))
+    ax.set_yticks(ticks, [note_name(m) for m in ticks], fontsize=6)
     ax.set_ylim(lo - 1.5, hi + 1.5)
     unit = "beat" if beat_seconds is None else f"beat ({beat_seconds:.2f} s each)"
     ax.set_xlabel(unit)

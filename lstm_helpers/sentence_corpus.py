@@ -29,7 +29,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .activations import _softmax
-from .checks import check_array, check_choice, check_int_array, check_number, check_size
+from .checks import check_array, check_int_array, check_number, check_size
 from .losses import IGNORE
 from .models import SequenceModel
 from .optim import Adam
@@ -261,15 +261,17 @@ def evaluate(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict[str, 
     h_of = {"The": np.log(len(ANIMALS)), "was": np.log(len(STATES)), **{s: np.log(2.0) for s in STATES}}
     words = [[VOCAB[k] for k in row] for row in x.argmax(-1).T]
     floor = np.array([[h_of.get(w, 0.0) for w in row] for row in words]).T
-    pred = logits.argmax(-1)
+    right = logits.argmax(-1) == y
     return {"loss": float(nll[mask].mean()), "floor": float(floor[mask].mean()),
-            "accuracy": float((pred == y)[mask].mean()), "sound_accuracy": float((pred == y)[sound].mean()) if sound.any() else float("nan"),
+            "accuracy": float(right[mask].mean()),
+            "sound_accuracy": float(right[sound].mean()) if sound.any() else float("nan"),
             "chance_sound": 1.0 / len(ANIMALS)}
 
 
 def next_word_probabilities(model: SequenceModel, words: Sequence[str]) -> np.ndarray:
     """P(next word) after every word of one text, (T, D) over :data:`VOCAB`."""
-    x = encode(_check_words(words, "next_word_probabilities()"), _check_model(model, "next_word_probabilities()").dtype)
+    where = "next_word_probabilities()"
+    x = encode(_check_words(words, where), _check_model(model, where).dtype)
     return _softmax(model.forward(x[:, None, :])[:, 0].astype(np.float64))
 
 
@@ -291,7 +293,8 @@ def corpus_traces(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict[
     :func:`subject_labels`, 'text' (N,) and 'pos' (N,) (which text, which word)."""
     _check_model(model, "corpus_traces()")
     if isinstance(texts, str) or not isinstance(texts, Sequence) or len(texts) == 0:
-        raise TypeError(f"corpus_traces(): argument 'texts' must be a non-empty list of word lists, but it is {texts!r}.")
+        raise TypeError(f"corpus_traces(): argument 'texts' must be a non-empty list of word lists, "
+                        f"but it is {texts!r}.")
     texts = [_check_words(t, "corpus_traces()", "texts[k]") for t in texts]
     x, _ = encode_batch(texts, dtype=model.dtype)
     model.cell.forward(x)
@@ -529,7 +532,9 @@ def subject_signal(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict
     For each position of :data:`BOUNDARY`, the cell states of all boundaries are grouped by the old
     subject (resp. the new one); the signal is the root-mean-square, over the groups and the H
     units, of the group mean minus the overall mean: sqrt(mean_u Σ_s w_s (mean_s[u] − mean[u])²),
-    w_s the share of group s. It is in the units of C_t, 0 when the subject leaves no trace.
+    w_s the share of group s, after subtracting what random groups of the same sizes would give
+    ((K − 1)/n times the within-group variance, K groups, n boundaries). It is in the units of
+    C_t, and about 0 when the subject leaves no trace.
 
     Returns dict 'old', 'new' of shape (len(BOUNDARY),) and 'n' (number of boundaries).
     """
@@ -538,9 +543,13 @@ def subject_signal(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict
         raise ValueError("subject_signal(): the texts need at least two sentences each.")
 
     def signal(labels):
+        n, groups = len(labels), np.unique(labels)
         mean = S.mean(axis=0)                                        # (P, H)
-        between = sum((labels == k).mean() * (S[labels == k].mean(axis=0) - mean) ** 2
-                      for k in np.unique(labels))                   # (P, H)
+        between = sum((labels == k).mean() * (S[labels == k].mean(axis=0) - mean) ** 2 for k in groups)
+        within = sum(((S[labels == k] - S[labels == k].mean(axis=0)) ** 2).sum(axis=0) for k in groups)
+        within /= max(n - len(groups), 1)
+        # random groups of a finite sample differ a little too: remove that expected amount
+        between = np.maximum(between - (len(groups) - 1) / n * within, 0.0)
         return np.sqrt(between.mean(axis=1))
 
     return {"old": signal(old), "new": signal(new), "n": len(old)}

@@ -59,11 +59,21 @@ def _describe(words: list[str]) -> tuple[str, str | None]:
         lines.append("no noun yet: the subject decides the verb")
     else:
         sub, last = facts["subject_number"], facts["last_noun_number"]
-        line = (f"subject '{facts['subject']}' ({ABBREV[sub]}) → {VERBS[sub]}  ·  last noun '{facts['last_noun']}' "
-                f"({ABBREV[last]}) → {VERBS[last]}  ·  attractors {facts['attractors']}"
-                + (f"  ·  distance {facts['distance']}" if facts["distance"] is not None else "")
-                + (f"  ·  after {facts['context']} earlier sentence(s)" if facts["context"] else ""))
-        lines += textwrap.wrap(line, WRAP + 6)
+        parts = [f"subject '{facts['subject']}' ({ABBREV[sub]}) → {VERBS[sub]}",
+                 f"last noun '{facts['last_noun']}' ({ABBREV[last]}) → {VERBS[last]}",
+                 f"attractors {facts['attractors']}"]
+        if facts["distance"] is not None:
+            parts.append(f"distance {facts['distance']}")
+        if facts["context"]:
+            parts.append(f"after {facts['context']} earlier sentence(s)")
+        line = parts[0]
+        for part in parts[1:]:          # wrap between the parts, never inside one
+            if len(line) + 5 + len(part) > WRAP:
+                lines.append(line)
+                line = part
+            else:
+                line += "  ·  " + part
+        lines.append(line)
     return "\n".join(lines), None
 
 

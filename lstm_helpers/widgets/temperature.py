@@ -4,11 +4,9 @@ After reading a prompt, the character model's logits z (V,) give the next-charac
 p = softmax(z / temperature). Low temperatures sharpen p towards the most likely character
 (repetitive text), high ones flatten it towards uniform (gibberish). The view shows p over the
 whole vocabulary (the faint bars are temperature 1), its entropy, and a continuation sampled with
-that temperature from a fixed seed.
+that temperature from a fixed seed ('|' marks the end of the prompt, '/' a newline).
 """
 from __future__ import annotations
-
-import textwrap
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -21,7 +19,7 @@ from . import View, interactive_view, new_figure
 
 PROMPTS = ("return the ", "this module ", "if the argument is ", "a list of ")
 RANGES = {"temperature": (0.1, 2.0, 0.05)}
-SAMPLE_LENGTH = 60
+SAMPLE_LENGTH = 48
 
 
 def char_label(c: str) -> str:
@@ -49,7 +47,7 @@ class TemperatureView(View):
         self.values = dict(self.defaults)
         self._primed = {}
         V = len(vocab)
-        self.fig, (ax, tx) = new_figure(2, 1, figsize=(10.0, 4.6), gridspec_kw={"height_ratios": [3.0, 1.0]})
+        self.fig, (ax, tx) = new_figure(2, 1, figsize=(9.0, 3.7), gridspec_kw={"height_ratios": [3.0, 0.45]})
         self.ax, self.tx = ax, tx
         xs = np.arange(V)
         # Bars as one LineCollection of thick vertical segments each: two artists instead of 2V patches
@@ -71,7 +69,8 @@ class TemperatureView(View):
         self.readout = ax.text(0.01, 0.95, "", transform=ax.transAxes, ha="left", va="top", fontsize=9,
                                bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
         tx.axis("off")
-        self.sample_text = tx.text(0.0, 1.0, "", transform=tx.transAxes, ha="left", va="top", fontsize=9,
+        tx.text(0.0, 1.0, f"sample (seed {sample_seed}):", transform=tx.transAxes, ha="left", va="top", fontsize=9)
+        self.sample_text = tx.text(0.16, 1.0, "", transform=tx.transAxes, ha="left", va="top", fontsize=9,
                                    family="monospace")
         self.set_dynamic(self.ref_bars, self.bars, self.readout, self.sample_text)
         self.update(**{**self.defaults, **values})
@@ -108,14 +107,12 @@ class TemperatureView(View):
         self.bars.set_segments(self._segments(self.p))
         self.ref_bars.set_segments(self._segments(p1))
         top = int(np.argmax(self.p))
-        self.readout.set_text(f"prompt: '{prompt}'\ntemperature {temperature:.2f}:  entropy {entropy_bits(self.p):.2f} bits\n"
-                              f"most likely: '{char_label(self.vocab.chars[top])}' p = {self.p[top]:.3f}")
+        self.readout.set_text(f"entropy {entropy_bits(self.p):.2f} bits\n"
+                              f"top: '{char_label(self.vocab.chars[top])}' p = {self.p[top]:.3f}")
         ids = generate(self.model, self.vocab.encode(prompt), SAMPLE_LENGTH, temperature=temperature,
                        seed=self.sample_seed)
         self.sample = self.vocab.decode(ids)
-        shown = (prompt + "|" + self.sample).replace("\n", " / ")
-        self.sample_text.set_text(f"sample (seed {self.sample_seed}, '|' marks the end of the prompt):\n"
-                                  + "\n".join(textwrap.wrap(shown, 100, drop_whitespace=False)))
+        self.sample_text.set_text((prompt + "|" + self.sample).replace("\n", "/"))
 
 
 def temperature_widget(model, vocab: Vocab, **defaults):

@@ -1,0 +1,5 @@
+# Mutant of 'output_gate': no bias
+
+def output_gate(h_prev, x_t, W, b):
+    hx = np.concatenate([h_prev, x_t], axis=1)
+    return lh.sigmoid(hx @ W.T)

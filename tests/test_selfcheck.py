@@ -1,0 +1,136 @@
+"""The self-checks of the graded exercises (lstm_helpers.selfcheck) and the mutants in tests/mutants/.
+
+tests/mutants/<item>/<mistake>.py is a common wrong answer: for an exercise of a notebook, the whole
+answer cell with one mistake; for a check whose exercise is not written yet (notebooks 04, 05, 06, 09),
+the function with one mistake. The file name is the diagnosis the self-check must give. A notebook
+mutant must also lose the item's points: its test cell (hidden tests included) must raise.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lstm_helpers as lh
+from grading_helpers import (MUTANTS, exercise_notebooks, items, load, mutant_source, mutants, run_exercises,
+                             strip_solution_markers)
+from lstm_helpers import selfcheck
+
+NOTEBOOK_OF = {item: path for path in exercise_notebooks() for item in items(load(path))}
+ENGINE_ONLY = sorted(d.name for d in MUTANTS.iterdir() if d.is_dir() and d.name not in NOTEBOOK_OF)
+NB_CASES = [(item, m) for item in sorted(NOTEBOOK_OF) for m in mutants(item)]
+ENGINE_CASES = [(item, m) for item in ENGINE_ONLY for m in mutants(item)]
+
+
+def test_at_least_ten_graded_items_are_planned_and_five_now():
+    assert len(NOTEBOOK_OF) >= 5, sorted(NOTEBOOK_OF)
+    # the notebooks' items plus the checks ready for notebooks 04, 05, 06 and 09
+    assert len(set(NOTEBOOK_OF) | set(ENGINE_ONLY)) >= 10
+
+
+@pytest.mark.parametrize("item", sorted(set(NOTEBOOK_OF) | set(ENGINE_ONLY)))
+def test_every_item_has_five_mutants_with_known_diagnoses(item):
+    found = mutants(item)
+    assert len(found) >= 5, f"{item}: only {found}"
+    assert set(found) <= set(selfcheck.MISTAKES), set(found) - set(selfcheck.MISTAKES)
+
+
+@pytest.mark.parametrize("path", exercise_notebooks(), ids=lambda p: p.name)
+def test_instructor_solutions_pass_every_check_and_test(path):
+    nb = load(path)
+    res = run_exercises(nb)
+    for item in items(nb):
+        assert res[f"{item}_check"].passed, res[f"{item}_check"]
+        assert res[f"{item}_check"].mistake is None
+        assert res[f"{item}_tests"] is None, f"{item}: {res[f'{item}_tests']!r}"
+
+
+@pytest.mark.parametrize("item,mistake", NB_CASES, ids=[f"{i}-{m}" for i, m in NB_CASES])
+def test_notebook_mutant_loses_the_points_and_is_named(item, mistake):
+    nb = load(NOTEBOOK_OF[item])
+    res = run_exercises(nb, {item: mutant_source(item, mistake)}, stop_after=f"{item}_tests")
+    check = res[f"{item}_check"]
+    assert isinstance(check, selfcheck.CheckResult)
+    assert not check.passed
+    assert check.mistake == mistake, check.message
+    assert selfcheck.MISTAKES[mistake] in check.message
+    assert res[f"{item}_tests"] is not None, f"the test cell of {item} passed the mutant '{mistake}'"
+
+
+def _engine_function(item, src):
+    ns = {"np": np, "lh": lh}
+    exec(compile(src, f"{item}-mutant", "exec"), ns)
+    return ns[item]
+
+
+@pytest.mark.parametrize("item,mistake", ENGINE_CASES, ids=[f"{i}-{m}" for i, m in ENGINE_CASES])
+def test_engine_check_names_the_mutant(item, mistake):
+    check = selfcheck.CHECKS[item](_engine_function(item, mutant_source(item, mistake)))
+    assert not check.passed and check.mistake == mistake, check.message
+
+
+REFERENCES = {"forget_gate": selfcheck.gate_reference, "input_gate": selfcheck.gate_reference,
+              "output_gate": selfcheck.gate_reference, "cell_update": selfcheck.cell_update_reference,
+              "hidden_output": selfcheck.hidden_output_reference, "error_rates": selfcheck.error_rates_reference}
+
+
+@pytest.mark.parametrize("item", sorted(REFERENCES))
+def test_engine_check_passes_a_right_answer_written_differently(item):
+    ref = REFERENCES[item]
+
+    def answer(*args):               # same values, computed by other code (the copy of the inputs is used)
+        out = ref(*args)
+        return {k: v + 0.0 for k, v in out.items()} if isinstance(out, dict) else out * 1.0
+
+    check = selfcheck.CHECKS[item](answer)
+    assert check.passed and check.mistake is None, check.message
+    assert "passed" in repr(check)
+
+
+def test_a_stub_is_reported_as_not_implemented_and_an_exception_is_named():
+    def stub(*args):
+        raise NotImplementedError()
+
+    for item in ("rnn_step", "jacobian_norms", "lstm_step_forward", "lstm_step_backward", "cell_update"):
+        check = selfcheck.CHECKS[item](stub)
+        assert not check.passed and check.mistake == "not_implemented", check.message
+
+    def crashes(h_prev, x_t, W, b):
+        return np.concatenate([h_prev, x_t], axis=1) @ W + b     # W not transposed: shapes do not fit
+
+    check = lh.check_forget_gate(crashes)
+    assert check.mistake == "raised" and "ValueError" in check.message and "W.T" in check.message
+
+
+def test_wrong_shapes_and_types_are_named():
+    assert lh.check_rnn_step(lambda x, h, Wx, Wh, b: np.tanh(Wh @ h + Wx @ x + b)[None]).mistake == "wrong_shape"
+    assert lh.check_decay_lag(54.0).mistake == "wrong_type"
+    assert lh.check_decay_lag(True).mistake == "wrong_type"
+    right = selfcheck.decay_lag_reference(1.2)
+    assert lh.check_decay_lag(right).passed
+    assert lh.check_decay_lag(lambda rho: selfcheck.decay_lag_reference(rho)).passed
+    assert lh.check_decay_lag(right + 7).mistake == "unknown"
+
+
+def test_backward_check_is_a_numerical_gradient_check():
+    """A backward pass that matches no listed mistake still fails, with the failing arrays named."""
+    def backward(dh_t, dC_next, cache, p):
+        g = selfcheck._bwd_ref()(dh_t, dC_next, cache, p)
+        g["db_o"] = g["db_o"] * 1.01                                   # 1 % off in one array only
+        return g
+
+    check = lh.check_lstm_step_backward(backward)
+    assert not check.passed and check.mistake == "unknown"
+    assert "db_o" in check.message and "dW_o" not in check.message
+    assert check.details["errors"]["db_o"] > 1e-3 > check.details["errors"]["dW_f"]
+
+
+def test_the_self_check_cell_code_is_the_same_in_every_answer_cell_mutant():
+    """Mutants differ from the instructor's answer in the answer only (not a different exercise)."""
+    for item, path in NOTEBOOK_OF.items():
+        nb = load(path)
+        sol = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == item)
+        right = strip_solution_markers("".join(sol["source"]))
+        for m in mutants(item):
+            src = mutant_source(item, m)
+            assert src != right
+            assert f"def {item}(" in src or item == "decay_lag"

@@ -1,0 +1,107 @@
+"""The widget of notebook 11: the next-character distribution at a temperature, and a sample."""
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+import pytest
+
+from lstm_helpers import charlm as cl
+from lstm_helpers.widgets import View
+from lstm_helpers.widgets.temperature import (PROMPTS, RANGES, SAMPLE_LENGTH, TemperatureView, bench_cases,
+                                              char_label, demo_view, temperature_widget)
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def view():
+    return demo_view()
+
+
+def _heights(collection):
+    return np.array([seg[1, 1] for seg in collection.get_segments()])
+
+
+def _controls(box):
+    import ipywidgets as W
+    return [c for row in box.children if isinstance(row, W.HBox) for c in row.children]
+
+
+def test_view_follows_the_widget_contract(view):
+    assert isinstance(view, View)
+    assert set(view.defaults) == {"temperature", "prompt"}
+    assert view._dynamic and view.render()[:8] == PNG
+
+
+@pytest.mark.parametrize("temperature", [0.1, 0.5, 1.0, 2.0])
+@pytest.mark.parametrize("prompt", PROMPTS[:2])
+def test_bars_are_the_softmax_at_that_temperature(view, temperature, prompt):
+    view.update(temperature=temperature, prompt=prompt)
+    z, _ = cl.prime(view.model, view.vocab.encode(prompt))
+    np.testing.assert_allclose(_heights(view.bars), cl.next_distribution(z, temperature), atol=1e-12)
+    np.testing.assert_allclose(_heights(view.ref_bars), cl.next_distribution(z, 1.0), atol=1e-12)
+    np.testing.assert_allclose(view.p, cl.next_distribution(z, temperature))
+    assert f"{cl.entropy_bits(view.p):.2f} bits" in view.readout.get_text()
+    expected = cl.sample_text(view.model, view.vocab, prompt, SAMPLE_LENGTH, temperature=temperature, seed=0)
+    assert view.sample == expected
+
+
+def test_lower_temperature_sharpens(view):
+    view.update(temperature=0.1)
+    cold = view.p.max()
+    view.update(temperature=2.0)
+    assert cold > view.p.max() and cl.entropy_bits(view.p) > 0.0
+
+
+def test_partial_update_keeps_the_other_value():
+    v = demo_view()
+    v.update(prompt=PROMPTS[2])
+    v.update(temperature=0.4)
+    assert v.values == {"temperature": 0.4, "prompt": PROMPTS[2]}
+
+
+def test_bad_values_name_the_argument(view):
+    low, high, _ = RANGES["temperature"]
+    with pytest.raises(ValueError, match="'temperature'"):
+        view.update(temperature=high + 1)
+    with pytest.raises(ValueError, match="'temperature'"):
+        view.update(temperature=low / 2)
+    with pytest.raises(ValueError, match="'prompt'"):
+        view.update(prompt="not offered")
+    with pytest.raises(TypeError, match="'T'"):
+        view.update(T=1.0)
+
+
+def test_axis_labels_show_space_and_newline():
+    assert char_label(" ") == "sp" and char_label("\n") == "nl" and char_label("a") == "a"
+
+
+def test_widget_has_a_slider_and_a_menu_and_redraws():
+    import ipywidgets as W
+    v = demo_view()
+    box = temperature_widget(v.model, v.vocab)
+    slider, menu = _controls(box)
+    assert isinstance(slider, W.FloatSlider) and (slider.min, slider.max) == RANGES["temperature"][:2]
+    assert list(menu.options) == list(PROMPTS)
+    (image,) = [c for c in box.children if isinstance(c, W.Image)]
+    before = image.value
+    slider.value = 0.3
+    assert box.view.values["temperature"] == 0.3 and image.value != before
+    menu.value = PROMPTS[1]
+    assert box.view.values["prompt"] == PROMPTS[1]
+    assert slider.value + slider.step <= slider.max
+
+
+def test_bench_cases_sweep_the_whole_range():
+    (_, v, sweep), = bench_cases()
+    values = [kw["temperature"] for kw in sweep]
+    assert min(values) == RANGES["temperature"][0] and max(values) == RANGES["temperature"][1]
+    assert {kw["prompt"] for kw in sweep} == set(PROMPTS)
+
+
+def test_redraw_is_within_budget():
+    (_, v, sweep), = bench_cases()
+    v.render()
+    times = [v.redraw_ms(**kw) for kw in sweep]
+    assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
