@@ -177,7 +177,12 @@ def _run_worker(kind, case, dtype, args) -> dict:
     repeats = args.repeats or (20 if B * T * H > 100_000 else 50)
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", kind, "--case", ",".join(map(str, case)),
            "--worker-dtype", dtype, "--repeats", str(repeats), "--threads", str(args.threads)]
-    res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    try:
+        res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        print(f"  ({kind} {dtype} {case}: no result within {args.timeout} s - machine overloaded? - left out)",
+              flush=True)
+        return None
     if res.returncode != 0:
         raise RuntimeError(f"{kind} worker failed:\n{res.stderr}")
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -193,6 +198,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-torch", action="store_true", help="skip torch even if it is importable")
     ap.add_argument("--unset-openblas-coretype", action="store_true",
                     help="remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE from the workers' environment")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds one worker process may take (default 300)")
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--worker", choices=("numpy", "torch"), help=argparse.SUPPRESS)
     ap.add_argument("--case", help=argparse.SUPPRESS)
@@ -237,6 +243,8 @@ def main(argv=None) -> int:
                     if kind == "torch" and not have_torch:
                         continue
                     got[kind] = _run_worker(kind, case, dtype, args)
+                if got["numpy"] is None or (have_torch and got["torch"] is None):
+                    continue
                 np_ms.append(got["numpy"]["ms"])
                 if have_torch:
                     th_ms.append(got["torch"]["ms"])
@@ -251,6 +259,9 @@ def main(argv=None) -> int:
                     print(line)
                     info_printed = True
             load = max(load0, os.getloadavg()[0])
+            if not np_ms:
+                print(f"B={B:<3d} T={T:<3d} D={D:<3d} H={H:<3d}   {dtype:8s}  no complete round", flush=True)
+                continue
             f = flops(*case)
             row = {"case": name, "B": B, "T": T, "D": D, "H": H, "dtype": dtype, "flops": f,
                    "numpy_ms": statistics.median(np_ms), "numpy_ms_rounds": np_ms, "load": load}

@@ -10,10 +10,12 @@ command builds an nbgrader course directory in a temporary folder:
 
 release:  nbgrader generate_assignment for every notebook with exercises; writes release/notebooks/<nb>.ipynb
           and a copy of data/ in release/data/ (same relative layout as the repository).
-grade:    generate_assignment (records the source cells in a fresh gradebook), then one
-          `nbgrader autograde` per student and notebook (a crash or hang of one submission cannot take
-          the others down; a hard wall-clock limit backs up nbgrader's per-cell timeout), then
-          generate_feedback and export. Writes <dir>/grades.csv, <dir>/feedback/<student>/<nb>.html,
+grade:    generate_assignment (records the source cells in a fresh gradebook), then nbgrader's autograde
+          for each student and notebook in turn, then generate_feedback and export. nbgrader runs in a
+          worker process (grading/worker.py, imported once: ~5 s saved per submission); a submission that
+          makes it exceed a wall-clock limit (60 s + cells x cell timeout, a backup for nbgrader's per-cell
+          timeout) gets the worker killed and restarted, 0 on every item, and the reason in its feedback;
+          a file that is not a notebook likewise. Every (student, notebook) pair ends up in the gradebook. Writes <dir>/grades.csv, <dir>/feedback/<student>/<nb>.html,
           <dir>/gradebook.db and <dir>/grading_log.json (status, reason and seconds per submission).
 """
 from __future__ import annotations

@@ -81,10 +81,12 @@ WORD_INDEX = {w: k for k, w in enumerate(VOCAB)}
 SLIDE_SENTENCE = "The cat that chased the mouse that ate the cheese that sat on the table was hungry."
 SLIDE_VARIANTS = {
     "slide (no attractor)": SLIDE_SENTENCE,
-    "mice, cheeses (last noun singular)": "The cat that chased the mice that ate the cheeses that sat on the table was hungry.",
+    "mice, cheeses (last noun singular)":
+        "The cat that chased the mice that ate the cheeses that sat on the table was hungry.",
     "mice, cheeses, tables (last noun plural)":
         "The cat that chased the mice that ate the cheeses that sat on the tables was hungry.",
-    "plural subject, singular nouns": "The cats that chased the mouse that ate the cheese that sat on the table were hungry.",
+    "plural subject, singular nouns":
+        "The cats that chased the mouse that ate the cheese that sat on the table were hungry.",
     "after a plural sentence": "The dogs were happy. The cat that chased the mouse that ate the cheese that sat on the "
                                "table was hungry.",
 }
@@ -450,7 +452,7 @@ class AgreementModel(SequenceModel):
 def make_model(cell: str, hidden_size: int = 24, *, seed: int = 0, dtype=np.float32, **cell_kwargs) -> AgreementModel:
     """``AgreementModel(cell, D = len(VOCAB), H, 2, readout='last')``: h_T of the last word before the verb -> was/were.
 
-    float32 by default (about twice as fast as float64 for these small matrices; gradient
+    float32 by default (faster than float64 for these small matrices; gradient
     checks need float64). ``cell_kwargs`` go to the cell (e.g. ``forget_bias=3.0``).
     """
     return AgreementModel(cell, len(VOCAB), hidden_size, 2, readout="last", seed=seed, dtype=dtype, **cell_kwargs)
@@ -662,8 +664,9 @@ def plot_learning_curves(ax, histories: Mapping[tuple[str, int], History], *, co
     return ax
 
 
-__all__ = ["NOUN_PAIRS", "VOCAB", "VERBS", "SLIDE_SENTENCE", "SLIDE_VARIANTS", "Sentence", "make_sentence", "tokenize",
-           "split_at_verb", "unknown_words", "analyse", "last_noun_prediction", "first_noun_prediction", "encode", "encode_sentences",
-           "group_by_length", "MixedLengths", "batch_sampler", "dataset_sentences", "dataset_text", "parse_dataset", "load_dataset",
-           "AgreementModel", "make_model", "train_model", "verb_probabilities", "sentence_probabilities", "predictions",
-           "DISTANCE_BINS", "distance_bin", "evaluate", "error_table", "errors_by", "pooled_error", "seed_summary", "plot_errors", "plot_learning_curves"]
+__all__ = ["NOUN_PAIRS", "VOCAB", "VERBS", "SLIDE_SENTENCE", "SLIDE_VARIANTS", "Sentence", "make_sentence",
+           "tokenize", "split_at_verb", "unknown_words", "analyse", "last_noun_prediction", "first_noun_prediction",
+           "encode", "encode_sentences", "group_by_length", "MixedLengths", "batch_sampler", "dataset_sentences",
+           "dataset_text", "parse_dataset", "load_dataset", "AgreementModel", "make_model", "train_model",
+           "verb_probabilities", "sentence_probabilities", "predictions", "DISTANCE_BINS", "distance_bin", "evaluate",
+           "error_table", "errors_by", "pooled_error", "seed_summary", "plot_errors", "plot_learning_curves"]

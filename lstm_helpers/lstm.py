@@ -99,23 +99,23 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
     The arithmetic is the slides' (see the module docstring), arranged for speed:
 
     * one matrix product per step gives all four pre-activations: z_t @ W with the stacked
-      z_t = [h_{t-1}, x_t, 1] (K = H + D + 1) and W = [W_hh | W_ih | b]ᵀ (K, 4H);
+      z_t = [h_{t-1}, x_t, 1] (K = H + D + 1) and W = [W_hh | W_ih | b]ᵀ (K, 4H); the loop writes
+      h_t straight into z_{t+1};
     * one elementwise pipeline activates all four gates. The columns of W are pre-scaled (by −1,
-      −2 or ½, which is exact in floating point) so that for every column y = m·φ(a') + k, with
-        φ = 1/(1 + e^(·)):  σ(a) = φ(−a),          tanh(a) = 2·φ(−2a) − 1     (large batches), or
-        φ = tanh:           σ(a) = ½·tanh(a/2) + ½,  tanh(a) = tanh(a)        (small batches):
-      numpy's exp costs a fraction of its tanh per number, the tanh route takes fewer calls.
-      A removed gate has (m, k) = (0, 1): it is exactly 1;
-    * each step's row is [C_{t-1} | i_t f_t C̃_t o_t], so [C_{t-1}, i_t] ⊙ [f_t, C̃_t] is one multiply
-      and C_t, the sum of its two halves, is written straight into the next row;
-    * every buffer and view is made before the loop: about eight numpy calls per step.
+      −2 or ½, which is exact in floating point) so that every column is y = m·φ(a') + k with
+        φ(u) = 1/(1 + e^u):  σ(a) = φ(−a),            tanh(a) = 2·φ(−2a) − 1   (large batches), or
+        φ(u) = tanh(u):      σ(a) = ½·tanh(a/2) + ½,  tanh(a) = tanh(a)        (small batches),
+      because numpy's exp costs a fraction of its tanh per number while the tanh route makes fewer
+      calls. A removed gate has (m, k) = (0, 1): it is exactly 1;
+    * all buffers are contiguous and every view is made before the loop: about nine numpy calls
+      per step, on 1-D vectors when B = 1.
     """
     T, B, D = x.shape
     H = weight_hh.shape[1]
     G, K = 4 * H, H + D + 1
     dt = x.dtype
-    g_s = gate_slice("g", H)
-    # The thresholds were measured on the benchmark machine (benchmarks/README.md).
+    i_s, f_s, g_s, o_s = (gate_slice(g, H) for g in GATE_ORDER)
+    # Where the exp route starts to pay, measured on the benchmark machine (benchmarks/README.md).
     exp_gates = B * G >= (256 if dt == np.float64 else 2048)
     exp_cell = config.output_activation and B * H >= (512 if dt == np.float64 else 16384)
     scale = np.full(G, -1.0 if exp_gates else 0.5, dtype=dt)
@@ -130,26 +130,24 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
     W[H:H + D] = weight_ih.T
     W[H + D] = bias
     W *= scale
-    # Z[t] = z_{t+1} = [h_t, x_{t+1}, 1]: the loop writes h_t straight into the next step's input.
+    # Z[t] = z_{t+1} = [h_t, x_{t+1}, 1] (Z[T] only holds h_T)
     Z = np.empty((T + 1, B, K), dtype=dt)
     Z[0, :, :H] = h0
     Z[:T, :, H:H + D] = x
     Z[T, :, H:] = 0.0
     Z[:T, :, H + D] = 1.0
-    # S[t] = [C_{t-1} | i_t, f_t, C̃_t, o_t]  (S[T] holds only C_T)
-    S = np.empty((T + 1, B, H + G), dtype=dt)
-    S[0, :, :H] = c0
-    S[T, :, H:] = 0.0
-    tanh_c = np.empty((T, B, H), dtype=dt) if config.output_activation else S[1:, :, :H]
-    prod = np.empty((B, 2 * H), dtype=dt)
-    views = [Z[:T], S[:T, :, H:], S[:T, :, :2 * H], S[:T, :, 2 * H:4 * H], S[:T, :, 4 * H:], S[1:, :, :H],
-             tanh_c, Z[1:, :, :H]]
+    gates = np.empty((T, B, G), dtype=dt)          # scaled pre-activations, then i_t, f_t, C̃_t, o_t in place
+    c_all = np.empty((T + 1, B, H), dtype=dt)      # C_0 .. C_T
+    c_all[0] = c0
+    tanh_c = np.empty((T, B, H), dtype=dt) if config.output_activation else c_all[1:]
+    tmp = np.empty((B, H), dtype=dt)
+    views = [Z[:T], gates, gates[..., i_s], gates[..., f_s], gates[..., g_s], gates[..., o_s],
+             c_all[:T], c_all[1:], tanh_c, Z[1:, :, :H]]
     if B == 1:  # one example: loop over 1-D vectors (vector-matrix products, cheaper calls)
-        views, prod = [v[:, 0] for v in views], prod[0]
-    p1, p2 = prod[..., :H], prod[..., H:]
+        views, tmp = [v[:, 0] for v in views], tmp[0]
     tanh_out = config.output_activation
-    with np.errstate(over="ignore"):  # e^(·) = inf gives 1/(1 + inf) = 0, the exact limit: not an error
-        for z, a, c_prev_i, f_g, o, c, tc, h in zip(*views):
+    with np.errstate(over="ignore"):  # e^u = inf gives 1/(1 + inf) = 0, the exact limit: not an error
+        for z, a, i, f, g, o, c_prev, c, tc, h in zip(*views):
             np.matmul(z, W, out=a)                         # scaled pre-activations of i, f, C̃, o
             if exp_gates:
                 np.exp(a, out=a)
@@ -159,8 +157,9 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
                 np.tanh(a, out=a)
             a *= mult
             a += shift                                     # i_t, f_t, C̃_t, o_t
-            np.multiply(c_prev_i, f_g, out=prod)           # [f_t ⊙ C_{t-1}, i_t ⊙ C̃_t]
-            np.add(p1, p2, out=c)                          # C_t
+            np.multiply(f, c_prev, out=c)                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
+            np.multiply(i, g, out=tmp)
+            c += tmp
             if exp_cell:                                   # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
                 np.multiply(c, -2.0, out=tc)
                 np.exp(tc, out=tc)
@@ -171,9 +170,8 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
                 np.tanh(c, out=tc)
             np.multiply(o, tc, out=h)                      # h_t = o_t ⊙ tanh(C_t)
     out = Z[1:, :, :H].copy()
-    cache = LSTMCache(x, Z[:T, :, :H], S[:T, :, :H], S[:T, :, H:], S[1:, :, :H], tanh_c, weight_ih, weight_hh,
-                      config)
-    return out, out[-1].copy(), S[T, :, :H].copy(), cache
+    cache = LSTMCache(x, Z[:T, :, :H], c_all[:T], gates, c_all[1:], tanh_c, weight_ih, weight_hh, config)
+    return out, out[-1].copy(), c_all[T].copy(), cache
 
 
 def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool = False):

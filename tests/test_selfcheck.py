@@ -124,7 +124,7 @@ def test_backward_check_is_a_numerical_gradient_check():
     assert check.details["errors"]["db_o"] > 1e-3 > check.details["errors"]["dW_f"]
 
 
-def test_the_self_check_cell_code_is_the_same_in_every_answer_cell_mutant():
+def test_mutants_are_answers_to_the_same_exercise():
     """Mutants differ from the instructor's answer in the answer only (not a different exercise)."""
     for item, path in NOTEBOOK_OF.items():
         nb = load(path)

@@ -50,7 +50,8 @@ def _describe(words: list[str]) -> tuple[str, str | None]:
     lines = textwrap.wrap(f'reads: "{_shorten(" ".join(prefix))}" → ?', WRAP)[:2]
     bad = unknown_words(prefix)
     if not prefix:
-        return "\n".join(lines), "Type a sentence that starts with its subject,\ne.g. 'the cats that chased the mouse were'."
+        return "\n".join(lines), ("Type a sentence that starts with its subject,\n"
+                                  "e.g. 'the cats that chased the mouse were'.")
     if bad:
         shown = ", ".join(repr(w) for w in bad[:4]) + (" …" if len(bad) > 4 else "")
         return "\n".join(lines), (f"Unknown word(s): {_shorten(shown, 60)}\n"
