@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import pathlib
 import secrets
 import shutil
@@ -77,6 +78,10 @@ class Lab:
         settings.mkdir(parents=True)
         (settings / "notification.jupyterlab-settings").write_text(
             json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        # render every cell (no virtual scrolling), so that every prompt and output is in the page
+        tracker = root / ".lab-settings" / "@jupyterlab" / "notebook-extension"
+        tracker.mkdir(parents=True)
+        (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
         env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(root / ".lab-settings"),
                    JUPYTER_RUNTIME_DIR=str(root / ".runtime"), JUPYTER_CONFIG_DIR=str(root / ".config"),
                    PYTHONUNBUFFERED="1")
@@ -123,11 +128,17 @@ class Lab:
         self.log.close()
 
 
+STUDENT_NOTEBOOK = "01_rnn_gradient_decay.ipynb"
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copytree(ROOT / "data", root / "data")
+    # the student version (make release) beside it: release/notebooks/ and release/data/
+    subprocess.run([sys.executable, str(ROOT / "grading" / "course.py"), "release", "--out", str(root / "release")],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     server = Lab(root)
     try:
         yield server
@@ -166,9 +177,9 @@ def _wait_idle(page, timeout_s: float) -> None:
     page.wait_for_selector(".jp-StatusBar-Widget:has-text('Idle')", timeout=timeout_s * 1000)
 
 
-def _open_and_run_all(page, lab: Lab, name: str) -> float:
+def _open_and_run_all(page, lab: Lab, name: str, folder: str = "notebooks", until_error: bool = False) -> float:
     # ?reset: a fresh workspace, so the previous test's notebook does not come back in a hidden tab
-    page.goto(lab.url(f"/lab/tree/notebooks/{name}", "reset"))
+    page.goto(lab.url(f"/lab/tree/{folder}/{name}", "reset"))
     page.wait_for_selector(".jp-Notebook:visible .jp-Cell", timeout=60_000)
     deadline = time.time() + 60
     while not page.locator(".jp-StatusBar-Widget:has-text('Idle')").count():
@@ -180,18 +191,29 @@ def _open_and_run_all(page, lab: Lab, name: str) -> float:
         page.wait_for_timeout(250)
     t0 = time.time()
     page.locator(".jp-Notebook:visible").first.click(position={"x": 5, "y": 5})
+    # Clear the stored outputs first: then a numbered prompt proves the cell ran in this session.
+    page.click("li.lm-MenuBar-item:has-text('Edit')")
+    page.click(".lm-Menu-item:has-text('Clear Outputs of All Cells')")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-NotebookPanel')].filter(p => p.offsetParent !== null)
+                 .every(p => p.querySelectorAll('.jp-OutputArea-output').length === 0)""", timeout=10_000)
     page.click("li.lm-MenuBar-item:has-text('Run')")
     page.click(".lm-Menu-item:has-text('Run All Cells')")
-    # Run All is done when no prompt is empty or busy and the kernel is idle.
+    # Run All is done when no prompt is empty or busy (or, for a student copy, when a cell shows an error
+    # and none is busy) and the kernel is idle.
     page.wait_for_function(
-        """() => {
+        """(untilError) => {
             const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => p.offsetParent !== null);
             if (!panel) return false;
             const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
                 .map(p => p.textContent.trim());
+            if (untilError) {
+                const failed = panel.querySelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
+                return failed !== null && prompts.every(t => !t.includes('*'));
+            }
             return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
         }""",
-        timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
+        arg=until_error, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
     _wait_idle(page, RUN_ALL_TIMEOUT_S)
     return time.time() - t0
 
@@ -245,6 +267,37 @@ def test_notebook_runs_in_jupyterlab(path, lab, browser, report):
         report[path.name] = {"run_all_s": run_s, "latencies_ms": latencies}
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{path.stem}.png"), full_page=False)
+    finally:
+        page.close()
+        lab.shutdown_kernels()
+
+
+def test_student_release_stops_at_the_first_exercise(lab, browser):
+    """The student copy runs every demo and widget, then stops at the first unanswered exercise."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        _open_and_run_all(page, lab, STUDENT_NOTEBOOK, folder="release/notebooks", until_error=True)
+        cells = page.locator(".jp-Notebook:visible .jp-CodeCell")
+        prompts = [p.strip() for p in page.locator(".jp-Notebook:visible .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()]
+        texts = [cells.nth(k).inner_text() for k in range(cells.count())]
+        first_stub = next(k for k, t in enumerate(texts) if "raise NotImplementedError" in t)
+        # a stub only defines a function; the first cell that calls it raises (an error output)
+        errors = [cells.nth(k).locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+                  .all_inner_texts() for k in range(cells.count())]
+        first_error = next((k for k, e in enumerate(errors) if any("NotImplementedError" in t for t in e)), None)
+        assert first_error is None or first_error >= first_stub, "a demo cell raised before the exercises"
+        assert first_error is not None, "no exercise cell shows NotImplementedError"
+        assert all(re.fullmatch(r"\[\d+\]:", p) for p in prompts[:first_error + 1]), (
+            f"every cell up to the first unanswered exercise must have run: {prompts[:first_error + 1]}")
+        assert not any(re.fullmatch(r"\[\d+\]:", p) for p in prompts[first_error + 1:]), (
+            f"Run All went on past the first unanswered exercise: {prompts[first_error + 1:]}")
+        assert page.locator(".jp-Notebook:visible .jp-OutputArea-output .jupyter-widgets").count() > 0, (
+            "the demos' widgets did not display in the student copy")
+        notebook_text = page.locator(".jp-Notebook:visible").first.inner_text()
+        assert "Error displaying widget" not in notebook_text and "Loading widget" not in notebook_text
+        SHOTS.mkdir(exist_ok=True)
+        cells.nth(first_error).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "release_01_rnn_gradient_decay.png"), full_page=False)
     finally:
         page.close()
         lab.shutdown_kernels()
