@@ -447,8 +447,22 @@ def _gate_probes():
     return probes
 
 
+# engine functions an answer must not call (they are the answers the tests compare with)
+_ENGINE_GATES = ("forget_gate", "input_gate", "output_gate", "candidate", "gate_steps", "_gate", "lstm_step")
+
+
+def _engine_result(item: str, fn: Callable, names: tuple[str, ...]) -> CheckResult | None:
+    if _uses(fn, names):
+        return _result(item, "uses_engine", f"Write it yourself with numpy (lh.gates.{item} is the answer to "
+                                            "compare with).")
+    return None
+
+
 def _check_gate(fn, item, name):
     _check_callable(fn, item)
+    refused = _engine_result(item, fn, _ENGINE_GATES)
+    if refused is not None:
+        return refused
     variants = {
         "tanh_instead_of_sigmoid": _gate_ref(act=np.tanh),
         "no_activation": _gate_ref(act=lambda z: z),
@@ -493,6 +507,9 @@ def check_cell_update(cell_update: Callable) -> CheckResult:
     """Check ``cell_update(f_t, C_prev, i_t, C_tilde_t) -> C_t`` (all (B, H))."""
     item = "cell_update"
     _check_callable(cell_update, item)
+    refused = _engine_result(item, cell_update, ("cell_update", "cell_trajectory", "lstm_step"))
+    if refused is not None:
+        return refused
     variants = {
         "input_gate_missing": lambda f, C, i, Ct: f * C + Ct,
         "forget_gate_missing": lambda f, C, i, Ct: C + i * Ct,
@@ -515,6 +532,9 @@ def check_hidden_output(hidden_output: Callable) -> CheckResult:
     """Check ``hidden_output(o_t, C_t) -> h_t`` (both (B, H))."""
     item = "hidden_output"
     _check_callable(hidden_output, item)
+    refused = _engine_result(item, hidden_output, ("hidden_output", "lstm_step"))
+    if refused is not None:
+        return refused
     rng = np.random.default_rng(606)
     probes = [(_sigmoid(rng.standard_normal((B, H))), 2 * rng.standard_normal((B, H))) for B, H in ((2, 3), (3, 4))]
     variants = {

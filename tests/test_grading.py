@@ -7,7 +7,7 @@ One release and ONE `make grade` run (module fixtures) serve every test here:
 * 'instructor' submits the full instructor notebooks: full marks, and grading each takes at most its
   run time + 10 s;
 * 'untouched' submits the release unchanged: 0 on every item;
-* 'partial' has one mutant answer: exactly that item's points lost;
+* 'partial' has one mutant answer in notebooks 07 and 05: exactly that item's points lost;
 * 'hang' never terminates, 'syntax' has a syntax error, 'flood' prints 10 MB, 'locked' edits a read-only
   test cell (and answers wrong), 'deleted' deletes an answer cell and a test cell, 'broken' submits a file
   that is not a notebook: 0 on the affected items with the reason in the feedback, every other item
@@ -31,7 +31,7 @@ from grading_helpers import (ROOT, exercise_notebooks, exercises_start, grade_id
                              source, strip_solution_markers, truncated)
 
 NB = {p.stem: p for p in exercise_notebooks()}
-N01, N07 = "01_rnn_gradient_decay", "07_full_lstm"
+N01, N05, N07 = "01_rnn_gradient_decay", "05_input_gate", "07_full_lstm"
 CELL_TIMEOUT = 20
 ITEMS = {name: items(load(path)) for name, path in NB.items()}      # notebook -> {item: points}
 
@@ -83,10 +83,11 @@ def _zero(name):
     return {k: 0 for k in ITEMS[name]}
 
 
-EXPECTED = {
-    "instructor": {N01: _full(N01), N07: _full(N07)},
-    "untouched": {N01: _zero(N01), N07: _zero(N07)},
-    "partial": {N01: _zero(N01), N07: {**_full(N07), "lstm_step_backward": 0}},
+SUBMITTED = {
+    "instructor": {name: _full(name) for name in NB},
+    "untouched": {name: _zero(name) for name in NB},
+    "partial": {N01: _zero(N01), N07: {**_full(N07), "lstm_step_backward": 0},
+                N05: {**_full(N05), "cell_update": 0}},
     "hang": {N01: _zero(N01), N07: {**_full(N07), "lstm_step_forward": 0}},
     "syntax": {N01: {**_full(N01), "rnn_step": 0}, N07: _zero(N07)},
     "flood": {N01: _full(N01), N07: _zero(N07)},
@@ -94,6 +95,7 @@ EXPECTED = {
     "deleted": {N01: {**_full(N01), "rnn_step": 0}, N07: _zero(N07)},
     "broken": {N01: _zero(N01), N07: _zero(N07)},
 }
+EXPECTED = {student: {name: got.get(name, _zero(name)) for name in NB} for student, got in SUBMITTED.items()}
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +113,8 @@ def graded(released, tmp_path_factory):
 
     _write(subs / "partial" / f"{N07}.ipynb", _replace(copy(N07), "lstm_step_backward",
                                                        mutant_source("lstm_step_backward", "forget_not_applied_to_dC")))
+    _write(subs / "partial" / f"{N05}.ipynb", _replace(copy(N05), "cell_update",
+                                                       mutant_source("cell_update", "f_i_swapped")))
     _write(subs / "hang" / f"{N07}.ipynb", _replace(copy(N07), "lstm_step_forward",
                                                     "while True:\n    pass\n" + _solution(N07, "lstm_step_forward")))
     _write(subs / "syntax" / f"{N01}.ipynb", _replace(copy(N01), "rnn_step",
@@ -150,8 +154,14 @@ def test_release_has_stubs_and_no_solution_or_hidden_test(released):
         for line in secret:
             assert line not in rel_sources, f"{path.name}: the release shows {line!r}"
         answers = [c for c in rel["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
-        assert len(answers) == len(ITEMS[name]) >= 2
+        assert len(answers) == len(ITEMS[name]) >= 1
         assert all("raise NotImplementedError()" in source(c) for c in answers)
+
+
+def test_the_release_covers_every_notebook_with_exercises(released):
+    assert {p.name for p in (released / "notebooks").glob("*.ipynb")} == {p.name for p in NB.values()}
+    assert {n[:2] for n in NB} >= {"01", "04", "05", "06", "07", "09"}
+    assert sum(len(v) for v in ITEMS.values()) >= 10
 
 
 def test_release_clears_exercise_outputs_and_keeps_the_demos(released):

@@ -1,9 +1,10 @@
 """The self-checks of the graded exercises (lstm_helpers.selfcheck) and the mutants in tests/mutants/.
 
 tests/mutants/<item>/<mistake>.py is a common wrong answer: for an exercise of a notebook, the whole
-answer cell with one mistake; for a check whose exercise is not written yet (notebooks 04, 05, 06, 09),
-the function with one mistake. The file name is the diagnosis the self-check must give. A notebook
-mutant must also lose the item's points: its test cell (hidden tests included) must raise.
+answer cell with one mistake; for a check without an exercise, the function with one mistake. The file
+name is the diagnosis the self-check must give. A notebook mutant must also lose the item's points: its
+test cell (hidden tests included) must raise. Every mutant that defines a function is also given to the
+engine's check directly (no notebook around it).
 """
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from lstm_helpers import selfcheck
 NOTEBOOK_OF = {item: path for path in exercise_notebooks() for item in items(load(path))}
 ENGINE_ONLY = sorted(d.name for d in MUTANTS.iterdir() if d.is_dir() and d.name not in NOTEBOOK_OF)
 NB_CASES = [(item, m) for item in sorted(NOTEBOOK_OF) for m in mutants(item)]
-ENGINE_CASES = [(item, m) for item in ENGINE_ONLY for m in mutants(item)]
+FUNCTION_ITEMS = sorted(item for item in selfcheck.CHECKS if item != "decay_lag")   # mutants are def <item>(...)
+ENGINE_CASES = [(item, m) for item in FUNCTION_ITEMS for m in mutants(item)]
 
 
-def test_at_least_ten_graded_items_are_planned_and_five_now():
-    assert len(NOTEBOOK_OF) >= 5, sorted(NOTEBOOK_OF)
-    # the notebooks' items plus the checks ready for notebooks 04, 05, 06 and 09
-    assert len(set(NOTEBOOK_OF) | set(ENGINE_ONLY)) >= 10
+def test_at_least_ten_graded_items_in_the_notebooks():
+    assert len(NOTEBOOK_OF) >= 10, sorted(NOTEBOOK_OF)
+    assert {p.name[:2] for p in NOTEBOOK_OF.values()} >= {"01", "04", "05", "06", "07", "09"}
+    assert set(NOTEBOOK_OF) <= set(selfcheck.CHECKS) | {"decay_lag"}
 
 
 @pytest.mark.parametrize("item", sorted(set(NOTEBOOK_OF) | set(ENGINE_ONLY)))
@@ -35,7 +37,8 @@ def test_every_item_has_five_mutants_with_known_diagnoses(item):
 
 
 @pytest.mark.parametrize("path", exercise_notebooks(), ids=lambda p: p.name)
-def test_instructor_solutions_pass_every_check_and_test(path):
+def test_instructor_solutions_pass_every_check_and_test(path, monkeypatch):
+    monkeypatch.chdir(path.parent)                # as in Jupyter: '../data/...' is the repository's data/
     nb = load(path)
     res = run_exercises(nb)
     for item in items(nb):
@@ -45,7 +48,8 @@ def test_instructor_solutions_pass_every_check_and_test(path):
 
 
 @pytest.mark.parametrize("item,mistake", NB_CASES, ids=[f"{i}-{m}" for i, m in NB_CASES])
-def test_notebook_mutant_loses_the_points_and_is_named(item, mistake):
+def test_notebook_mutant_loses_the_points_and_is_named(item, mistake, monkeypatch):
+    monkeypatch.chdir(NOTEBOOK_OF[item].parent)
     nb = load(NOTEBOOK_OF[item])
     res = run_exercises(nb, {item: mutant_source(item, mistake)}, stop_after=f"{item}_tests")
     check = res[f"{item}_check"]
@@ -134,3 +138,17 @@ def test_mutants_are_answers_to_the_same_exercise():
             src = mutant_source(item, m)
             assert src != right
             assert f"def {item}(" in src or item == "decay_lag"
+
+
+@pytest.mark.parametrize("item,engine", [("forget_gate", "lh.gates.forget_gate(h, x, W, b)"),
+                                         ("input_gate", "lh.gates.gate_steps(h, x, W, b)['gate']"),
+                                         ("output_gate", "lh.gates.lstm_step(h, h, x, P)['o_t']"),
+                                         ("cell_update", "lh.gates.cell_update(h, x, W, b)"),
+                                         ("hidden_output", "lh.gates.hidden_output(h, x)")])
+def test_gate_checks_refuse_the_engine(item, engine):
+    """An answer that calls the engine's own function is not accepted (even though its values are right)."""
+    args = "h, x" if item == "hidden_output" else "h, x, W, b"
+    ns = {"np": np, "lh": lh, "P": {}}
+    exec(f"def {item}({args}):\n    return {engine}\n", ns)
+    check = selfcheck.CHECKS[item](ns[item])
+    assert not check.passed and check.mistake == "uses_engine", check.message

@@ -1,38 +1,20 @@
 """The widget of notebook 04: the cat unit's forget gate at "dog" and the notes over the words."""
 from __future__ import annotations
 
-import statistics
-
 import numpy as np
 import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import toy_sentences as ts
-from lstm_helpers.widgets import View
 from lstm_helpers.widgets.forget_gate import (CAT, DOG, RANGES, T_DOG, ForgetGateView, bench_cases,
                                               forget_gate_widget, forget_trace)
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _controls(box):
-    """The value widgets of an interactive_view box, in order (they sit in HBox rows)."""
-    import ipywidgets as W
-    return [c for row in box.children if isinstance(row, W.HBox) for c in row.children]
-
-
-def _image(box):
-    import ipywidgets as W
-    (image,) = [c for c in box.children if isinstance(c, W.Image)]
-    return image
+from widget_testing import (assert_control_redraws, assert_first_slider_can_step_right,
+                            assert_out_of_range_refused, assert_redraw_within_budget,
+                            assert_sweep_covers_ranges, assert_view_contract, controls)
 
 
 def test_view_follows_the_widget_contract():
-    v = ForgetGateView()
-    assert isinstance(v, View)
-    assert set(v.defaults) == set(RANGES)
-    assert v._dynamic
-    assert v.render()[:8] == PNG and v._repr_png_()[:8] == PNG
+    assert_view_contract(ForgetGateView(), RANGES)
 
 
 def test_default_is_the_hand_wired_cell_with_the_slide_value():
@@ -75,47 +57,30 @@ def test_partial_update_keeps_the_other_values():
 
 @pytest.mark.parametrize("name", sorted(RANGES))
 def test_out_of_range_value_names_the_argument(name):
-    low, high, _ = RANGES[name]
     v = ForgetGateView()
-    with pytest.raises(ValueError, match=f"'{name}'"):
-        v.update(**{name: high + 1.0})
-    with pytest.raises(ValueError, match=f"'{name}'"):
-        v.update(**{name: low - 1.0})
-    with pytest.raises(TypeError, match=f"'{name}'"):
-        v.update(**{name: "big"})
+    assert_out_of_range_refused(v, name, RANGES, margin=1.0, not_a_number="big")
     with pytest.raises(TypeError, match="'W_f'"):
         v.update(W_f=1.0)
 
 
 def test_widget_has_one_slider_per_control_and_redraws_on_change():
     box = forget_gate_widget()
-    sliders = _controls(box)
-    assert len(sliders) == len(RANGES)
-    assert {(s.min, s.max) for s in sliders} == {r[:2] for r in RANGES.values()}
-    image = _image(box)
-    before = image.value
-    sliders[1].value = -2.0  # b
-    assert box.view.values["b"] == -2.0 and image.value != before
+    found = controls(box)
+    assert len(found) == len(RANGES)
+    assert {(s.min, s.max) for s in found} == {r[:2] for r in RANGES.values()}
+    assert_control_redraws(box, found[1], -2.0, "b")
 
 
 def test_bench_cases_sweep_every_control_over_its_whole_range():
     (_, view, sweep), = bench_cases()
     assert isinstance(view, ForgetGateView)
-    for name, (low, high, _) in RANGES.items():
-        values = [kw[name] for kw in sweep]
-        assert min(values) == low and max(values) == high, name
+    assert_sweep_covers_ranges(sweep, RANGES)
 
 
 def test_redraw_is_within_budget():
     (_, view, sweep), = bench_cases()
-    view.render()
-    times = [view.redraw_ms(**kw) for kw in sweep]
-    assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
+    assert_redraw_within_budget(view, sweep)
 
 
 def test_first_slider_can_move_right_from_its_default():
-    """The browser test presses ArrowRight on a widget's first slider and waits for the view to change."""
-    import ipywidgets as W
-    box = forget_gate_widget()
-    first = [c for c in _controls(box) if isinstance(c, W.FloatSlider)][0]
-    assert first.value + first.step <= first.max
+    assert_first_slider_can_step_right(forget_gate_widget())

@@ -1,37 +1,19 @@
 """The widget of notebook 05: i_t and C̃_t set by hand at one step and unit of the example."""
 from __future__ import annotations
 
-import statistics
-
 import numpy as np
 import pytest
 
 from lstm_helpers import toy_sentences as ts
-from lstm_helpers.widgets import View
 from lstm_helpers.widgets.input_gate import (CONTROLS, RANGES, STEP_CHOICES, InputGateView, bench_cases,
                                              input_gate_widget)
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _controls(box):
-    """The value widgets of an interactive_view box, in order (they sit in HBox rows)."""
-    import ipywidgets as W
-    return [c for row in box.children if isinstance(row, W.HBox) for c in row.children]
-
-
-def _image(box):
-    import ipywidgets as W
-    (image,) = [c for c in box.children if isinstance(c, W.Image)]
-    return image
+from widget_testing import (assert_control_redraws, assert_first_slider_can_step_right,
+                            assert_redraw_within_budget, assert_sweep_covers_ranges, assert_view_contract,
+                            controls)
 
 
 def test_view_follows_the_widget_contract():
-    v = InputGateView()
-    assert isinstance(v, View)
-    assert set(v.defaults) == set(CONTROLS)
-    assert v._dynamic
-    assert v.render()[:8] == PNG and v._repr_png_()[:8] == PNG
+    assert_view_contract(InputGateView(), CONTROLS)
 
 
 @pytest.mark.parametrize("t,unit,i,c", [(8, "sleeping", 1.0, 1.0), (8, "hungry", 0.3, -1.0), (0, "cat", 0.0, 0.5),
@@ -81,15 +63,12 @@ def test_partial_update_and_bad_values():
 
 def test_widget_has_one_control_per_key_and_redraws_on_change():
     box = input_gate_widget()
-    controls = _controls(box)
-    assert len(controls) == len(CONTROLS)
-    step, unit = controls[0], controls[1]
+    found = controls(box)
+    assert len(found) == len(CONTROLS)
+    step, unit = found[0], found[1]
     assert [value for _, value in step.options] == list(STEP_CHOICES)
     assert tuple(unit.options) == ts.UNITS
-    image = _image(box)
-    before = image.value
-    unit.value = "cat"
-    assert box.view.values["unit"] == "cat" and image.value != before
+    assert_control_redraws(box, unit, "cat", "unit")
 
 
 def test_bench_cases_cover_every_choice_and_the_whole_slider_ranges():
@@ -97,21 +76,13 @@ def test_bench_cases_cover_every_choice_and_the_whole_slider_ranges():
     assert isinstance(view, InputGateView)
     assert {kw["t"] for kw in sweep} == set(STEP_CHOICES)
     assert {kw["unit"] for kw in sweep} == set(ts.UNITS)
-    for name, (low, high, _) in RANGES.items():
-        values = [kw[name] for kw in sweep]
-        assert min(values) == low and max(values) == high, name
+    assert_sweep_covers_ranges(sweep, RANGES)
 
 
 def test_redraw_is_within_budget():
     (_, view, sweep), = bench_cases()
-    view.render()
-    times = [view.redraw_ms(**kw) for kw in sweep]
-    assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
+    assert_redraw_within_budget(view, sweep)
 
 
 def test_first_slider_can_move_right_from_its_default():
-    """The browser test presses ArrowRight on a widget's first slider and waits for the view to change."""
-    import ipywidgets as W
-    box = input_gate_widget()
-    first = [c for c in _controls(box) if isinstance(c, W.FloatSlider)][0]
-    assert first.value + first.step <= first.max
+    assert_first_slider_can_step_right(input_gate_widget())

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from lstm_helpers.memory_sim import SLIDE_SCRIPT, script_arrays, simulate_memory
-from lstm_helpers.widgets import View
 from lstm_helpers.widgets.memory_simulator import (FLOOR, PRESETS, RANGES, MemorySimulatorView, bench_cases,
                                                    memory_simulator_widget, preset_arrays)
+from widget_testing import (PNG, assert_out_of_range_refused, assert_sweep_covers_ranges, assert_view_contract,
+                            controls, image)
 
-PNG = b"\x89PNG\r\n\x1a\n"
 T = len(SLIDE_SCRIPT)
 
 
@@ -35,11 +35,7 @@ def _check_artists_follow_the_simulation(view):
 
 
 def test_view_follows_the_widget_contract():
-    v = MemorySimulatorView()
-    assert isinstance(v, View)
-    assert set(v.defaults) == {"step", "preset", *RANGES}
-    assert v._dynamic, "the view must declare its dynamic artists (blitting)"
-    assert v.render()[:8] == PNG and v._repr_png_()[:8] == PNG
+    assert_view_contract(MemorySimulatorView(), {"step", "preset", *RANGES})
 
 
 def test_default_setting_is_the_slide_script():
@@ -114,14 +110,7 @@ def test_rewrite_preset_is_rnn_like_and_never_erase_keeps_the_cat():
 
 @pytest.mark.parametrize("name", sorted(RANGES))
 def test_out_of_range_value_names_the_argument(name):
-    low, high, _ = RANGES[name]
-    v = MemorySimulatorView()
-    with pytest.raises(ValueError, match=f"'{name}'"):
-        v.update(**{name: high + 0.5})
-    with pytest.raises(ValueError, match=f"'{name}'"):
-        v.update(**{name: low - 0.5})
-    with pytest.raises(TypeError, match=f"'{name}'"):
-        v.update(**{name: "open"})
+    assert_out_of_range_refused(MemorySimulatorView(), name, RANGES, margin=0.5, not_a_number="open")
 
 
 def test_bad_step_preset_and_unknown_controls_are_refused():
@@ -154,35 +143,33 @@ def test_extreme_settings_draw_no_nan_and_no_warning():
 def test_widget_sliders_follow_the_selected_word_and_edit_only_it():
     box = memory_simulator_widget()
     view = box.view
-    controls = {c.description: c for row in box.children if hasattr(row, "children") for c in row.children}
-    assert set(controls) == {"edit word", "preset", "forget f_t", "input i_t", "output o_t", "candidate C̃_t"}
-    image = next(c for c in box.children if c.__class__.__name__ == "Image")
-    assert image.value[:8] == PNG
+    found = {c.description: c for c in controls(box)}
+    assert set(found) == {"edit word", "preset", "forget f_t", "input i_t", "output o_t", "candidate C̃_t"}
+    img = image(box)
+    assert img.value[:8] == PNG
     for name, desc in (("f", "forget f_t"), ("i", "input i_t"), ("o", "output o_t"), ("C_tilde", "candidate C̃_t")):
-        assert (controls[desc].min, controls[desc].max) == RANGES[name][:2]
+        assert (found[desc].min, found[desc].max) == RANGES[name][:2]
     before = _gates(view)
-    controls["edit word"].value = 7                     # "dog": the sliders move to its stored values
-    assert controls["forget f_t"].value == before["f_t"][6]
-    assert controls["candidate C̃_t"].value == before["C_tilde_t"][6]
+    found["edit word"].value = 7                     # "dog": the sliders move to its stored values
+    assert found["forget f_t"].value == before["f_t"][6]
+    assert found["candidate C̃_t"].value == before["C_tilde_t"][6]
     for k, arr in _gates(view).items():                 # and nothing was written anywhere
         np.testing.assert_array_equal(arr, before[k])
-    old_image = image.value
-    controls["forget f_t"].value = 0.25
-    assert view.f_t[6] == 0.25 and image.value != old_image and box.last_redraw_ms > 0
-    controls["edit word"].value = 2
-    assert controls["forget f_t"].value == before["f_t"][1]
+    old_image = img.value
+    found["forget f_t"].value = 0.25
+    assert view.f_t[6] == 0.25 and img.value != old_image and box.last_redraw_ms > 0
+    found["edit word"].value = 2
+    assert found["forget f_t"].value == before["f_t"][1]
     assert view.f_t[6] == 0.25 and view.f_t[1] == before["f_t"][1]
-    controls["preset"].value = "rewrite"
-    assert controls["forget f_t"].value == 0.0 and controls["input i_t"].value == 1.0
+    found["preset"].value = "rewrite"
+    assert found["forget f_t"].value == 0.0 and found["input i_t"].value == 1.0
     np.testing.assert_array_equal(view.f_t, 0.0)
 
 
 def test_bench_cases_sweep_every_control_over_its_whole_range():
     cases = bench_cases()
     sweep = [kw for _, _, s in cases for kw in s]
-    for name, (low, high, _) in RANGES.items():
-        values = [kw[name] for kw in sweep if name in kw]
-        assert min(values) == low and max(values) == high, name
+    assert_sweep_covers_ranges(sweep, RANGES, partial=True)
     assert {kw["step"] for kw in sweep if "step" in kw} == set(range(1, T + 1))
     assert {kw["preset"] for kw in sweep if "preset" in kw} == set(PRESETS)
 

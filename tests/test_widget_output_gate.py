@@ -1,37 +1,19 @@
 """The widget of notebook 06: the output gate at "and", kept vs shown, and the next-word prediction."""
 from __future__ import annotations
 
-import statistics
-
 import numpy as np
 import pytest
 
 from lstm_helpers import toy_sentences as ts
-from lstm_helpers.widgets import View
 from lstm_helpers.widgets.output_gate import (CONTROLS, RANGES, T_AND, OutputGateView, bench_cases,
                                               output_gate_widget, output_trace)
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _controls(box):
-    """The value widgets of an interactive_view box, in order (they sit in HBox rows)."""
-    import ipywidgets as W
-    return [c for row in box.children if isinstance(row, W.HBox) for c in row.children]
-
-
-def _image(box):
-    import ipywidgets as W
-    (image,) = [c for c in box.children if isinstance(c, W.Image)]
-    return image
+from widget_testing import (assert_control_redraws, assert_first_slider_can_step_right,
+                            assert_out_of_range_refused, assert_redraw_within_budget,
+                            assert_sweep_covers_ranges, assert_view_contract, controls)
 
 
 def test_view_follows_the_widget_contract():
-    v = OutputGateView()
-    assert isinstance(v, View)
-    assert set(v.defaults) == set(CONTROLS)
-    assert v._dynamic
-    assert v.render()[:8] == PNG and v._repr_png_()[:8] == PNG
+    assert_view_contract(OutputGateView(), CONTROLS)
 
 
 def test_default_is_the_hand_wired_cell():
@@ -80,11 +62,8 @@ def test_partial_update_and_bad_values():
     v = OutputGateView()
     v.update(o_old=0.5)
     assert v.values == {**OutputGateView.defaults, "o_old": 0.5}
-    for name, (low, high, _) in RANGES.items():
-        with pytest.raises(ValueError, match=f"'{name}'"):
-            v.update(**{name: high + 0.5})
-        with pytest.raises(ValueError, match=f"'{name}'"):
-            v.update(**{name: low - 0.5})
+    for name in RANGES:
+        assert_out_of_range_refused(v, name, RANGES, margin=0.5)
     with pytest.raises(TypeError, match="'erased'"):
         v.update(erased="yes")
     with pytest.raises(TypeError, match="'o_cat'"):
@@ -93,13 +72,10 @@ def test_partial_update_and_bad_values():
 
 def test_widget_has_one_control_per_key_and_redraws_on_change():
     box = output_gate_widget()
-    controls = _controls(box)
-    assert len(controls) == len(CONTROLS)
-    image = _image(box)
-    before = image.value
-    controls[1].value = 0.0  # o_sleeping
-    assert box.view.values["o_sleeping"] == 0.0 and image.value != before
-    controls[-1].value = False
+    found = controls(box)
+    assert len(found) == len(CONTROLS)
+    assert_control_redraws(box, found[1], 0.0, "o_sleeping")
+    found[-1].value = False
     assert box.view.values["erased"] is False
 
 
@@ -107,21 +83,13 @@ def test_bench_cases_cover_both_settings_and_the_whole_slider_ranges():
     (_, view, sweep), = bench_cases()
     assert isinstance(view, OutputGateView)
     assert {kw["erased"] for kw in sweep} == {True, False}
-    for name, (low, high, _) in RANGES.items():
-        values = [kw[name] for kw in sweep]
-        assert min(values) == low and max(values) == high, name
+    assert_sweep_covers_ranges(sweep, RANGES)
 
 
 def test_redraw_is_within_budget():
     (_, view, sweep), = bench_cases()
-    view.render()
-    times = [view.redraw_ms(**kw) for kw in sweep]
-    assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
+    assert_redraw_within_budget(view, sweep)
 
 
 def test_first_slider_can_move_right_from_its_default():
-    """The browser test presses ArrowRight on a widget's first slider and waits for the view to change."""
-    import ipywidgets as W
-    box = output_gate_widget()
-    first = [c for c in _controls(box) if isinstance(c, W.FloatSlider)][0]
-    assert first.value + first.step <= first.max
+    assert_first_slider_can_step_right(output_gate_widget())

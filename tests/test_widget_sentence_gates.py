@@ -1,17 +1,14 @@
 """The widget of notebook 08: per-unit heatmaps of f_t, i_t, o_t and tanh(C_t) for any sentence."""
 from __future__ import annotations
 
-import statistics
-
 import numpy as np
 import pytest
 
 from lstm_helpers import sentence_corpus as sc
-from lstm_helpers.widgets import View
 from lstm_helpers.widgets.sentence_gates import (EXAMPLES, MAX_WORDS, PANELS, SentenceGatesView, bench_cases,
                                                  sentence_gates_widget)
+from widget_testing import assert_control_redraws, assert_redraw_within_budget, assert_view_contract, controls, image
 
-PNG = b"\x89PNG\r\n\x1a\n"
 H = 6
 
 
@@ -26,10 +23,7 @@ def _expected(view, key):
 
 def test_view_follows_the_widget_contract(model):
     v = SentenceGatesView(model)
-    assert isinstance(v, View)
-    assert set(v.defaults) == {"sentence"}
-    assert v._dynamic
-    assert v.render()[:8] == PNG and v._repr_png_()[:8] == PNG
+    assert_view_contract(v, {"sentence"})
     assert [ax.get_title() for ax in v.axes] == [title for _, title in PANELS]
 
 
@@ -108,12 +102,10 @@ def test_widget_redraws_when_the_sentence_changes(model):
     import ipywidgets as W
 
     box = sentence_gates_widget(model, units=[0])
-    (combo,) = [c for row in box.children if isinstance(row, W.HBox) for c in row.children]
-    (image,) = [c for c in box.children if isinstance(c, W.Image)]
+    (combo,) = controls(box)
+    image(box)                                   # exactly one image
     assert isinstance(combo, W.Combobox) and set(combo.options) == set(EXAMPLES) and not combo.ensure_option
-    before = image.value
-    combo.value = EXAMPLES[2]
-    assert box.view.values["sentence"] == EXAMPLES[2] and image.value != before
+    assert_control_redraws(box, combo, EXAMPLES[2], "sentence")
     combo.value = "The unicorn"
     assert "'unicorn'" in box.view.message
 
@@ -135,6 +127,4 @@ def test_bench_cases_cover_examples_and_edge_cases():
 
 def test_redraw_is_within_budget():
     (_, view, sweep), = bench_cases()
-    view.render()
-    times = [view.redraw_ms(**kw) for kw in sweep]
-    assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
+    assert_redraw_within_budget(view, sweep)

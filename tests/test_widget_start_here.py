@@ -5,20 +5,14 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.widgets import View
 from lstm_helpers.widgets.start_here import (RANGES, X_GRID, StartHereView, bench_cases, gate_value,
                                              start_here_widget)
-
-PNG = b"\x89PNG\r\n\x1a\n"
+from widget_testing import (PNG, assert_control_redraws, assert_out_of_range_refused, assert_sweep_covers_ranges,
+                            assert_view_contract, image, sliders)
 
 
 def test_view_follows_the_widget_contract():
-    v = StartHereView()
-    assert isinstance(v, View)
-    assert set(v.defaults) == set(RANGES)
-    assert v._dynamic, "the view must declare its dynamic artists (blitting)"
-    assert v.render()[:8] == PNG
-    assert v._repr_png_()[:8] == PNG
+    assert_view_contract(StartHereView(), RANGES)
 
 
 @pytest.mark.parametrize("w,b,x", [(1.0, 1.0, 0.0), (-2.5, 0.3, 1.7), (4.0, -6.0, -4.0), (0.0, 6.0, 2.0)])
@@ -57,14 +51,7 @@ def test_different_values_change_the_picture():
 
 @pytest.mark.parametrize("name", sorted(RANGES))
 def test_out_of_range_value_names_the_argument(name):
-    low, high, _ = RANGES[name]
-    v = StartHereView()
-    with pytest.raises(ValueError, match=f"'{name}'"):
-        v.update(**{name: high + 1.0})
-    with pytest.raises(ValueError, match=f"'{name}'"):
-        v.update(**{name: low - 1.0})
-    with pytest.raises(TypeError, match=f"'{name}'"):
-        v.update(**{name: "big"})
+    assert_out_of_range_refused(StartHereView(), name, RANGES, margin=1.0, not_a_number="big")
 
 
 def test_unknown_control_is_refused():
@@ -73,20 +60,13 @@ def test_unknown_control_is_refused():
 
 
 def test_widget_has_one_slider_per_control_and_redraws_on_change():
-    import ipywidgets as W
-
     box = start_here_widget()
-    sliders = {c.description: c for row in box.children if isinstance(row, W.HBox) for c in row.children
-               if isinstance(c, W.FloatSlider)}
-    assert len(sliders) == len(RANGES)
-    (image,) = [c for c in box.children if isinstance(c, W.Image)]
-    assert image.value[:8] == PNG
-    before = image.value
-    slider_b = sliders["bias b"]
+    found = {c.description: c for c in sliders(box)}
+    assert len(found) == len(RANGES)
+    assert image(box).value[:8] == PNG
+    slider_b = found["bias b"]
     assert (slider_b.min, slider_b.max) == RANGES["b"][:2]
-    slider_b.value = -4.0
-    assert box.view.values["b"] == -4.0
-    assert image.value != before
+    assert_control_redraws(box, slider_b, -4.0, "b")
     assert box.last_redraw_ms > 0
 
 
@@ -98,6 +78,4 @@ def test_widget_defaults_are_passed_to_the_view():
 def test_bench_cases_sweep_every_control_over_its_whole_range():
     (label, view, sweep), = bench_cases()
     assert isinstance(view, StartHereView)
-    for name, (low, high, _) in RANGES.items():
-        values = [kw[name] for kw in sweep]
-        assert min(values) == low and max(values) == high, name
+    assert_sweep_covers_ranges(sweep, RANGES)

@@ -1,17 +1,13 @@
 """The widget of notebook 11: the next-character distribution at a temperature, and a sample."""
 from __future__ import annotations
 
-import statistics
-
 import numpy as np
 import pytest
 
 from lstm_helpers import charlm as cl
-from lstm_helpers.widgets import View
 from lstm_helpers.widgets.temperature import (PROMPTS, RANGES, SAMPLE_LENGTH, TemperatureView, bench_cases,
                                               char_label, demo_view, temperature_widget)
-
-PNG = b"\x89PNG\r\n\x1a\n"
+from widget_testing import assert_control_redraws, assert_redraw_within_budget, assert_view_contract, controls
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +19,8 @@ def _heights(collection):
     return np.array([seg[1, 1] for seg in collection.get_segments()])
 
 
-def _controls(box):
-    import ipywidgets as W
-    return [c for row in box.children if isinstance(row, W.HBox) for c in row.children]
-
-
 def test_view_follows_the_widget_contract(view):
-    assert isinstance(view, View)
-    assert set(view.defaults) == {"temperature", "prompt"}
-    assert view._dynamic and view.render()[:8] == PNG
+    assert_view_contract(view, {"temperature", "prompt"})
 
 
 @pytest.mark.parametrize("temperature", [0.1, 0.5, 1.0, 2.0])
@@ -81,13 +70,10 @@ def test_widget_has_a_slider_and_a_menu_and_redraws():
     import ipywidgets as W
     v = demo_view()
     box = temperature_widget(v.model, v.vocab)
-    slider, menu = _controls(box)
+    slider, menu = controls(box)
     assert isinstance(slider, W.FloatSlider) and (slider.min, slider.max) == RANGES["temperature"][:2]
     assert list(menu.options) == list(PROMPTS)
-    (image,) = [c for c in box.children if isinstance(c, W.Image)]
-    before = image.value
-    slider.value = 0.3
-    assert box.view.values["temperature"] == 0.3 and image.value != before
+    assert_control_redraws(box, slider, 0.3, "temperature")
     menu.value = PROMPTS[1]
     assert box.view.values["prompt"] == PROMPTS[1]
     assert slider.value + slider.step <= slider.max
@@ -102,6 +88,4 @@ def test_bench_cases_sweep_the_whole_range():
 
 def test_redraw_is_within_budget():
     (_, v, sweep), = bench_cases()
-    v.render()
-    times = [v.redraw_ms(**kw) for kw in sweep]
-    assert statistics.median(times) <= 100.0, f"median redraw {statistics.median(times):.0f} ms"
+    assert_redraw_within_budget(v, sweep)

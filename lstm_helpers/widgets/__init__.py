@@ -16,6 +16,7 @@ A redraw (update + render) must take at most 100 ms; ``benchmarks/bench_widgets.
 from __future__ import annotations
 
 import io
+import itertools
 import time
 import warnings
 from typing import Mapping
@@ -25,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+from ..checks import check_number
 from ..plots import CYCLE
 
 
@@ -147,3 +149,64 @@ def interactive_view(view: View, controls: Mapping[str, "object"], *, columns: i
     box.view = view
     redraw()
     return box
+
+
+# --------------------------------------------------------------------------- helpers of the widget modules
+# A widget module describes its numeric controls by ``RANGES = {name: (min, max, step)}``.
+
+def unknown_control(where: str, name: str, controls) -> TypeError:
+    """The error for a keyword that is not a control: names it and lists ``controls`` (an iterable of names)."""
+    return TypeError(f"{where}: unknown argument '{name}'; the controls are {', '.join(controls)}.")
+
+
+def check_slider(value, name: str, where: str, ranges: Mapping[str, tuple]) -> float:
+    """``value`` of control ``name`` as a float inside its slider range ``ranges[name] = (min, max, step)``.
+
+    Raises :func:`unknown_control` if ``name`` is not in ``ranges``, else what
+    :func:`lstm_helpers.checks.check_number` raises.
+    """
+    if name not in ranges:
+        raise unknown_control(where, name, ranges)
+    low, high, _ = ranges[name]
+    return check_number(value, name, where, low=low, high=high)
+
+
+def check_text(value, name: str, where: str, control: str = "sentence") -> str:
+    """``value`` of the only control, the text ``control``; TypeError for another keyword or a non-string."""
+    if name != control:
+        raise TypeError(f"{where}: unknown argument '{name}'; the only control is '{control}'.")
+    if not isinstance(value, str):
+        raise TypeError(f"{where}: argument '{control}' must be a string, but it is {type(value).__name__}.")
+    return value
+
+
+def float_slider(value: float, limits: tuple, description: str, *, readout_format: str = ".2f",
+                 wide_label: bool = True):
+    """An ipywidgets ``FloatSlider`` over ``limits = (min, max, step)`` that updates while dragged.
+
+    ``wide_label``: the description gets the width it needs (``description_width='initial'``)
+    instead of ipywidgets' fixed width.
+    """
+    import ipywidgets as W
+
+    lo, hi, step = limits
+    style = {"style": {"description_width": "initial"}} if wide_label else {}
+    return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+                         continuous_update=True, readout_format=readout_format, **style)
+
+
+def float_sliders(values: Mapping[str, float], ranges: Mapping[str, tuple], labels: Mapping[str, str],
+                  **kwargs) -> dict:
+    """{name: :func:`float_slider`} for every control of ``ranges`` (in its order), starting at ``values[name]``."""
+    return {name: float_slider(values[name], limits, labels[name], **kwargs) for name, limits in ranges.items()}
+
+
+def sweep_each(defaults: Mapping[str, object], ranges: Mapping[str, tuple], n: int = 9) -> list[dict]:
+    """Bench sweep: each control of ``ranges`` in turn over ``n`` values from min to max (ends included),
+    the other keywords at ``defaults``; ``len(ranges) * n`` dicts."""
+    return [{**defaults, name: float(v)} for name, (lo, hi, _) in ranges.items() for v in np.linspace(lo, hi, n)]
+
+
+def range_corners(ranges: Mapping[str, tuple]) -> list[dict]:
+    """Every combination of the ends (min or max) of the controls of ``ranges``: 2**len(ranges) dicts."""
+    return [dict(zip(ranges, ends)) for ends in itertools.product(*(r[:2] for r in ranges.values()))]

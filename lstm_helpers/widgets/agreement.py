@@ -19,7 +19,7 @@ import numpy as np
 from ..agreement import (SLIDE_VARIANTS, VERBS, VOCAB, analyse, make_model, split_at_verb, tokenize,
                          unknown_words, verb_probabilities)
 from ..plots import OKABE_ITO
-from . import View, interactive_view, new_figure
+from . import View, check_text, interactive_view, new_figure
 
 DEFAULT_SENTENCE = SLIDE_VARIANTS["mice, cheeses, tables (last noun plural)"]
 ABBREV = ("sg.", "pl.")
@@ -139,11 +139,7 @@ class AgreementView(View):
     def update(self, **values) -> None:
         where = "AgreementView.update()"
         for name, value in values.items():
-            if name != "sentence":
-                raise TypeError(f"{where}: unknown argument '{name}'; the only control is 'sentence'.")
-            if not isinstance(value, str):
-                raise TypeError(f"{where}: argument 'sentence' must be a string, but it is {type(value).__name__}.")
-            self.values[name] = value
+            self.values[name] = check_text(value, name, where)
         words = tokenize(self.values["sentence"])
         prefix, _ = split_at_verb(words)
         info, message = _describe(words)

@@ -17,9 +17,8 @@ import numpy as np
 
 from .. import toy_sentences as ts
 from ..activations import _sigmoid
-from ..checks import check_number
 from ..plots import OKABE_ITO
-from . import View, interactive_view, new_figure
+from . import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
 
 T_DOG = ts.SENTENCE.index("dog")
 CAT, DOG = ts.unit_index("cat"), ts.unit_index("dog")
@@ -95,10 +94,7 @@ class ForgetGateView(View):
     def update(self, **values) -> None:
         where = "ForgetGateView.update()"
         for name, value in values.items():
-            if name not in RANGES:
-                raise TypeError(f"{where}: unknown argument '{name}'; the controls are {', '.join(RANGES)}.")
-            low, high, _ = RANGES[name]
-            self.values[name] = check_number(value, name, where, low=low, high=high)
+            self.values[name] = check_slider(value, name, where, RANGES)
         w, b, x = self.values["w"], self.values["b"], self.values["x"]
         tr = forget_trace(w, b, x)
         z = w * x + b
@@ -116,27 +112,13 @@ class ForgetGateView(View):
 
 def forget_gate_widget(**defaults):
     """Sliders for w, b and x above a live :class:`ForgetGateView`; returns the ipywidgets box."""
-    import ipywidgets as W
-
     view = ForgetGateView(**defaults)
     labels = {"w": "W_f[cat, dog]", "b": "b_f[cat]", "x": "x_t[dog]"}
-    controls = {
-        name: W.FloatSlider(value=view.values[name], min=lo, max=hi, step=step, description=labels[name],
-                            continuous_update=True, readout_format=".2f",
-                            style={"description_width": "initial"})
-        for name, (lo, hi, step) in RANGES.items()
-    }
+    controls = float_sliders(view.values, RANGES, labels)
     return interactive_view(view, controls, columns=3)
 
 
 def bench_cases():
     """Every control swept over its whole range (ends included) with the others at default, and the corners."""
-    sweep = []
-    for name, (lo, hi, _) in RANGES.items():
-        for v in np.linspace(lo, hi, 9):
-            sweep.append({**ForgetGateView.defaults, name: float(v)})
-    for w in RANGES["w"][:2]:
-        for b in RANGES["b"][:2]:
-            for x in RANGES["x"][:2]:
-                sweep.append({"w": w, "b": b, "x": x})
+    sweep = sweep_each(ForgetGateView.defaults, RANGES) + range_corners(RANGES)
     return [("eraser at dog", ForgetGateView(), sweep)]

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_choice, check_number
+from ..checks import check_choice
 from ..gradflow import forget_path_norms, lag_below
 from ..plots import LSTM_COLOR, RNN_COLOR, label_axes
 from ..vanishing import DecayExperiment, scalar_powers
-from . import View, interactive_view, new_figure
+from . import View, check_slider, float_slider, interactive_view, new_figure, range_corners, sweep_each, unknown_control
 
 # Slider ranges (min, max, step) of the numeric controls, and the choices of the dropdown.
 RANGES = {"rho": (0.1, 2.5, 0.05), "input_scale": (0.0, 3.0, 0.1), "f": (0.0, 1.0, 0.01)}
@@ -85,11 +85,9 @@ class GradientDecayView(View):
             if name == "nonlinearity":
                 new[name] = check_choice(value, name, where, NONLINEARITY_CHOICES)
             elif name in RANGES:
-                low, high, _ = RANGES[name]
-                new[name] = check_number(value, name, where, low=low, high=high)
+                new[name] = check_slider(value, name, where, RANGES)
             else:
-                raise TypeError(f"{where}: unknown argument '{name}'; the controls are "
-                                f"{', '.join([*RANGES, 'nonlinearity'])}.")
+                raise unknown_control(where, name, [*RANGES, "nonlinearity"])
         self.values.update(new)
         v = self.values
         self.rnn_norms = self.experiment.norms(v["rho"], input_scale=v["input_scale"], nonlinearity=v["nonlinearity"])
@@ -113,11 +111,9 @@ def gradient_decay_widget(**defaults):
     view = GradientDecayView(**defaults)
     labels = {"rho": "ρ (W_hh)", "input_scale": "input scale", "f": "forget gate f"}
     formats = {"rho": ".2f", "input_scale": ".1f", "f": ".2f"}
-    controls = {
-        name: W.FloatSlider(value=view.values[name], min=lo, max=hi, step=step, description=labels[name],
-                            continuous_update=True, readout_format=formats[name])
-        for name, (lo, hi, step) in RANGES.items()
-    }
+    controls = {name: float_slider(view.values[name], limits, labels[name], readout_format=formats[name],
+                                   wide_label=False)
+                for name, limits in RANGES.items()}
     controls["nonlinearity"] = W.Dropdown(options=NONLINEARITY_CHOICES, value=view.values["nonlinearity"],
                                           description="φ")
     order = ("rho", "input_scale", "nonlinearity", "f")
@@ -128,12 +124,7 @@ def bench_cases():
     """Every control over its whole range (ends included) with the others at default, then every
     nonlinearity at the extreme corners of ρ and input scale (largest and smallest norms)."""
     view = GradientDecayView()
-    sweep = []
-    for name, (lo, hi, _) in RANGES.items():
-        for value in np.linspace(lo, hi, 7):
-            sweep.append({**GradientDecayView.defaults, name: float(value)})
-    for nl in NONLINEARITY_CHOICES:
-        for rho in (RANGES["rho"][0], RANGES["rho"][1]):
-            for scale in (RANGES["input_scale"][0], RANGES["input_scale"][1]):
-                sweep.append({**GradientDecayView.defaults, "nonlinearity": nl, "rho": rho, "input_scale": scale})
+    sweep = sweep_each(GradientDecayView.defaults, RANGES, n=7)
+    corners = range_corners({name: RANGES[name] for name in ("rho", "input_scale")})
+    sweep += [{**GradientDecayView.defaults, "nonlinearity": nl, **c} for nl in NONLINEARITY_CHOICES for c in corners]
     return [("sweep", view, sweep)]

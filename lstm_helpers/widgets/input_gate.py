@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import toy_sentences as ts
-from ..checks import check_choice, check_number
+from ..checks import check_choice
 from ..plots import CYCLE, OKABE_ITO
-from . import View, interactive_view, new_figure
+from . import View, check_slider, float_slider, interactive_view, new_figure, range_corners, sweep_each, unknown_control
 
 # Slider ranges (min, max, step) of the two numeric controls; the other two are choices.
 RANGES = {"i_t": (0.0, 1.0, 0.01), "C_tilde_t": (-1.0, 1.0, 0.01)}
@@ -95,7 +95,7 @@ class InputGateView(View):
         where = "InputGateView.update()"
         for name, value in values.items():
             if name not in CONTROLS:
-                raise TypeError(f"{where}: unknown argument '{name}'; the controls are {', '.join(CONTROLS)}.")
+                raise unknown_control(where, name, CONTROLS)
             if name == "t":
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value not in STEP_CHOICES:
                     raise ValueError(f"{where}: argument 't' must be a step 0 … {len(STEPS) - 1}, but it is {value!r}.")
@@ -103,8 +103,7 @@ class InputGateView(View):
             elif name == "unit":
                 self.values["unit"] = check_choice(value, "unit", where, ts.UNITS)
             else:
-                low, high, _ = RANGES[name]
-                self.values[name] = check_number(value, name, where, low=low, high=high)
+                self.values[name] = check_slider(value, name, where, RANGES)
         t, unit = self.values["t"], self.values["unit"]
         tr = input_trace(t, unit, self.values["i_t"], self.values["C_tilde_t"])
         u = ts.unit_index(unit)
@@ -133,9 +132,7 @@ def input_gate_widget(**defaults):
         "unit": W.Dropdown(options=list(ts.UNITS), value=view.values["unit"], description="unit", style=style),
     }
     for name, label in (("i_t", "input gate i_t"), ("C_tilde_t", "candidate C̃_t")):
-        lo, hi, step = RANGES[name]
-        controls[name] = W.FloatSlider(value=view.values[name], min=lo, max=hi, step=step, description=label,
-                                       continuous_update=True, readout_format=".2f", style=style)
+        controls[name] = float_slider(view.values[name], RANGES[name], label)
     return interactive_view(view, controls, columns=2)
 
 
@@ -144,10 +141,7 @@ def bench_cases():
     d = InputGateView.defaults
     sweep = [{**d, "t": t} for t in STEP_CHOICES]
     sweep += [{**d, "unit": u} for u in ts.UNITS]
-    for name, (lo, hi, _) in RANGES.items():
-        sweep += [{**d, name: float(v)} for v in np.linspace(lo, hi, 9)]
+    sweep += sweep_each(d, RANGES)
     for t in (0, len(STEPS) - 1, ts.SENTENCE.index("was")):
-        for i in RANGES["i_t"][:2]:
-            for c in RANGES["C_tilde_t"][:2]:
-                sweep.append({"t": t, "unit": "cat", "i_t": i, "C_tilde_t": c})
+        sweep += [{"t": t, "unit": "cat", **corner} for corner in range_corners(RANGES)]
     return [("pen at one step", InputGateView(), sweep)]

@@ -28,10 +28,10 @@ import matplotlib
 import matplotlib.ticker
 import numpy as np
 
-from ..checks import check_choice, check_number
+from ..checks import check_choice
 from ..memory_sim import SLIDE_SCRIPT, script_arrays, simulate_memory
 from ..plots import OKABE_ITO
-from . import View, interactive_view, new_figure
+from . import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
 
 # Slider ranges (min, max, step) of the gate controls.
 RANGES = {"f": (0.0, 1.0, 0.05), "i": (0.0, 1.0, 0.05), "o": (0.0, 1.0, 0.05), "C_tilde": (-1.0, 1.0, 0.05)}
@@ -197,8 +197,7 @@ class MemorySimulatorView(View):
         for name, value in gates.items():
             if name not in RANGES:
                 raise TypeError(f"{where}: unknown argument '{name}'; the gate values are {', '.join(RANGES)}.")
-            low, high, _ = RANGES[name]
-            getattr(self, GATE_KEYS[name])[step - 1] = check_number(value, name, where, low=low, high=high)
+            getattr(self, GATE_KEYS[name])[step - 1] = check_slider(value, name, where, RANGES)
         self._redraw()
 
     def update(self, **values) -> None:
@@ -206,8 +205,7 @@ class MemorySimulatorView(View):
         where = "MemorySimulatorView.update()"
         for name in values:
             if name not in RANGES and name not in ("step", "preset"):
-                raise TypeError(f"{where}: unknown argument '{name}'; the controls are step, "
-                                f"{', '.join(RANGES)}, preset.")
+                raise unknown_control(where, name, ["step", *RANGES, "preset"])
         checked = {}
         for name, value in values.items():
             if name == "step":
@@ -215,8 +213,7 @@ class MemorySimulatorView(View):
             elif name == "preset":
                 checked[name] = check_choice(value, "preset", where, tuple(PRESETS))
             else:
-                low, high, _ = RANGES[name]
-                checked[name] = check_number(value, name, where, low=low, high=high)
+                checked[name] = check_slider(value, name, where, RANGES)
         if "preset" in checked and checked["preset"] != self.values["preset"]:
             self._load_preset(checked["preset"])
             self.values["preset"] = checked["preset"]
@@ -272,9 +269,7 @@ def memory_simulator_widget(script=SLIDE_SCRIPT, **defaults):
     preset = W.Dropdown(options=[(label, key) for key, label in PRESETS.items()], value=view.values["preset"],
                         description="preset", style=style)
     labels = {"f": "forget f_t", "i": "input i_t", "o": "output o_t", "C_tilde": "candidate C̃_t"}
-    sliders = {name: W.FloatSlider(value=view.values[name], min=lo, max=hi, step=st, description=labels[name],
-                                   continuous_update=True, readout_format=".2f", style=style)
-               for name, (lo, hi, st) in RANGES.items()}
+    sliders = float_sliders(view.values, RANGES, labels)
     controls = {"step": step, "preset": preset, **sliders}
     box = interactive_view(view, controls, columns=2)
 
@@ -289,10 +284,7 @@ def memory_simulator_widget(script=SLIDE_SCRIPT, **defaults):
 
 def bench_cases():
     """Every control over its whole range (ends included), word by word, and the largest memory."""
-    sweep = []
-    for name, (lo, hi, _) in RANGES.items():
-        for v in np.linspace(lo, hi, 11):
-            sweep.append({name: float(v)})
+    sweep = sweep_each({}, RANGES, n=11)
     T = len(SLIDE_SCRIPT)
     for s in range(1, T + 1):
         sweep.append({"step": s})

@@ -17,9 +17,8 @@ import numpy as np
 
 from .. import toy_sentences as ts
 from ..activations import _sigmoid
-from ..checks import check_number
 from ..plots import CYCLE, OKABE_ITO
-from . import View, interactive_view, new_figure
+from . import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
 
 T_DOG = ts.SENTENCE.index("dog")
 T_AND = ts.SENTENCE.index("and")
@@ -94,14 +93,13 @@ class OutputGateView(View):
         where = "OutputGateView.update()"
         for name, value in values.items():
             if name not in CONTROLS:
-                raise TypeError(f"{where}: unknown argument '{name}'; the controls are {', '.join(CONTROLS)}.")
+                raise unknown_control(where, name, CONTROLS)
             if name == "erased":
                 if not isinstance(value, (bool, np.bool_)):
                     raise TypeError(f"{where}: argument 'erased' must be True or False, but it is {value!r}.")
                 self.values[name] = bool(value)
             else:
-                low, high, _ = RANGES[name]
-                self.values[name] = check_number(value, name, where, low=low, high=high)
+                self.values[name] = check_slider(value, name, where, RANGES)
         tr = output_trace(**self.values)
         C, h, o = tr["C_t"][T_AND], tr["h_t"][T_AND], tr["o_t"][T_AND]
         for k in range(ts.H):
@@ -123,11 +121,7 @@ def output_gate_widget(**defaults):
     view = OutputGateView(**defaults)
     style = {"description_width": "initial"}
     labels = {"o_dog": "o_t[dog]", "o_sleeping": "o_t[sleeping]", "o_old": "o_t[cat, hungry] (old)"}
-    controls = {
-        name: W.FloatSlider(value=view.values[name], min=lo, max=hi, step=step, description=labels[name],
-                            continuous_update=True, readout_format=".2f", style=style)
-        for name, (lo, hi, step) in RANGES.items()
-    }
+    controls = float_sliders(view.values, RANGES, labels)
     controls["erased"] = W.Dropdown(options=[("erased at 'dog' (hand-wired)", True), ("not erased", False)],
                                     value=view.values["erased"], description="old context", style=style)
     return interactive_view(view, controls, columns=2)
@@ -138,8 +132,7 @@ def bench_cases():
     d = OutputGateView.defaults
     sweep = []
     for erased in (True, False):
-        for name, (lo, hi, _) in RANGES.items():
-            sweep += [{**d, "erased": erased, name: float(v)} for v in np.linspace(lo, hi, 9)]
+        sweep += sweep_each({**d, "erased": erased}, RANGES)
     for corner in (0.0, 1.0):
         for erased in (True, False):
             sweep.append({"o_dog": corner, "o_sleeping": corner, "o_old": corner, "erased": erased})

@@ -26,7 +26,7 @@ from .. import sentence_corpus as sc
 from ..checks import check_int_array
 from ..models import SequenceModel
 from ..plots import DIVERGING_CMAP, OKABE_ITO, SEQUENTIAL_CMAP
-from . import View, interactive_view
+from . import View, check_text, interactive_view
 
 MAX_WORDS = 16
 PANELS = (("f_t", "forget gate f_t"), ("i_t", "input gate i_t"), ("o_t", "output gate o_t"),
@@ -116,11 +116,7 @@ class SentenceGatesView(View):
     def update(self, **values) -> None:
         where = "SentenceGatesView.update()"
         for name, value in values.items():
-            if name != "sentence":
-                raise TypeError(f"{where}: unknown argument '{name}'; the only control is 'sentence'.")
-            if not isinstance(value, str):
-                raise TypeError(f"{where}: argument 'sentence' must be a string, but it is {type(value).__name__}.")
-            self.values[name] = value
+            self.values[name] = check_text(value, name, where)
         words = sc.tokenize(self.values["sentence"])
         bad = sc.unknown_words(words)
         message = None

@@ -15,9 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import _sigmoid
-from ..checks import check_number
 from ..plots import OKABE_ITO
-from . import View, interactive_view, new_figure
+from . import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
 
 # Slider ranges (min, max, step) of every control.
 RANGES = {"w": (-4.0, 4.0, 0.1), "b": (-6.0, 6.0, 0.1), "x": (-4.0, 4.0, 0.1)}
@@ -82,10 +81,7 @@ class StartHereView(View):
     def update(self, **values) -> None:
         where = "StartHereView.update()"
         for name, value in values.items():
-            if name not in RANGES:
-                raise TypeError(f"{where}: unknown argument '{name}'; the controls are {', '.join(RANGES)}.")
-            low, high, _ = RANGES[name]
-            self.values[name] = check_number(value, name, where, low=low, high=high)
+            self.values[name] = check_slider(value, name, where, RANGES)
         w, b, x = self.values["w"], self.values["b"], self.values["x"]
         f = gate_value(w, b, x)
         self.curve.set_ydata(_sigmoid(w * X_GRID + b))
@@ -100,27 +96,14 @@ class StartHereView(View):
 
 def start_here_widget(**defaults):
     """Sliders for w, b and x above a live :class:`StartHereView`; returns the ipywidgets box."""
-    import ipywidgets as W
-
     view = StartHereView(**defaults)
     labels = {"w": "weight w", "b": "bias b", "x": "input x"}
-    controls = {
-        name: W.FloatSlider(value=view.values[name], min=lo, max=hi, step=step, description=labels[name],
-                            continuous_update=True, readout_format=".1f")
-        for name, (lo, hi, step) in RANGES.items()
-    }
+    controls = float_sliders(view.values, RANGES, labels, readout_format=".1f", wide_label=False)
     return interactive_view(view, controls, columns=3)
 
 
 def bench_cases():
     """One case: every control swept over its whole slider range (ends included), others at default."""
-    sweep = []
-    for name, (lo, hi, _) in RANGES.items():
-        for v in np.linspace(lo, hi, 9):
-            sweep.append({**StartHereView.defaults, name: float(v)})
-    # the corners, where σ saturates at 0 and 1
-    for w in (RANGES["w"][0], RANGES["w"][1]):
-        for b in (RANGES["b"][0], RANGES["b"][1]):
-            for x in (RANGES["x"][0], RANGES["x"][1]):
-                sweep.append({"w": w, "b": b, "x": x})
+    sweep = sweep_each(StartHereView.defaults, RANGES)
+    sweep += range_corners(RANGES)  # the corners, where σ saturates at 0 and 1
     return [("gate", StartHereView(), sweep)]

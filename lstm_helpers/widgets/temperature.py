@@ -11,11 +11,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..checks import check_number
 from ..charlm import ALPHABET, Vocab, entropy_bits, generate, next_distribution, prime
 from ..models import SequenceModel
 from ..plots import OKABE_ITO
-from . import View, interactive_view, new_figure
+from . import View, check_slider, float_slider, interactive_view, new_figure, unknown_control
 
 PROMPTS = ("return the ", "this module ", "if the argument is ", "a list of ")
 RANGES = {"temperature": (0.1, 2.0, 0.05)}
@@ -91,15 +90,14 @@ class TemperatureView(View):
         where = "TemperatureView.update()"
         for name, value in values.items():
             if name == "temperature":
-                low, high, _ = RANGES[name]
-                self.values[name] = check_number(value, name, where, low=low, high=high)
+                self.values[name] = check_slider(value, name, where, RANGES)
             elif name == "prompt":
                 if value not in self.prompts:
                     raise ValueError(f"{where}: argument 'prompt' must be one of {', '.join(map(repr, self.prompts))}, "
                                      f"but it is {value!r}.")
                 self.values[name] = value
             else:
-                raise TypeError(f"{where}: unknown argument '{name}'; the controls are temperature, prompt.")
+                raise unknown_control(where, name, ("temperature", "prompt"))
         temperature, prompt = self.values["temperature"], self.values["prompt"]
         z = self._logits(prompt)
         self.p = next_distribution(z, temperature)
@@ -120,11 +118,8 @@ def temperature_widget(model, vocab: Vocab, **defaults):
     import ipywidgets as W
 
     view = TemperatureView(model, vocab, **defaults)
-    lo, hi, step = RANGES["temperature"]
     controls = {
-        "temperature": W.FloatSlider(value=view.values["temperature"], min=lo, max=hi, step=step,
-                                     description="temperature", continuous_update=True, readout_format=".2f",
-                                     style={"description_width": "initial"}),
+        "temperature": float_slider(view.values["temperature"], RANGES["temperature"], "temperature"),
         "prompt": W.Dropdown(options=list(view.prompts), value=view.values["prompt"], description="prompt"),
     }
     return interactive_view(view, controls, columns=2)
