@@ -219,14 +219,17 @@ def main(argv=None) -> int:
     print(f"CPU: {_cpu_model()}, {os.cpu_count()} cores; threads used by both libraries: {args.threads}")
     print(f"Python {platform.python_version()}; OPENBLAS_CORETYPE in this shell: {coretype or 'not set'}"
           f"{' (removed for the workers)' if args.unset_openblas_coretype and coretype else ''}")
-    if not have_torch:
+    if args.no_torch:
+        print("torch column SKIPPED: --no-torch given.")
+    elif not have_torch:
         print(f"torch column SKIPPED: torch is not importable ({why}). To compare, install it into .venv "
               f"only (never into requirements): .venv/bin/pip install torch==2.13.0")
     print(f"FLOPs per step = 24*T*B*H*(D+H) (matrix products only); {args.rounds} alternating rounds per case, "
           f"each number is a median over rounds of per-process medians.\n")
 
     header = (f"{'case':26s} {'dtype':8s} {'numpy ms':>9s} {'GFLOP/s':>8s}"
-              + (f" {'torch ms':>9s} {'GFLOP/s':>8s} {'numpy/torch':>12s} {'(min-max)':>12s}" if have_torch else "")
+              + (f" {'torch ms':>9s} {'GFLOP/s':>8s} {'numpy/torch':>12s} {'(min-max)':>12s} {'best/best':>9s}"
+                 if have_torch else "")
               + f" {'load':>5s}")
     print(header)
     print("-" * len(header))
@@ -235,7 +238,7 @@ def main(argv=None) -> int:
         B, T, D, H = case
         for dtype in dtypes:
             load0 = os.getloadavg()[0]
-            np_ms, th_ms, ratios = [], [], []
+            np_ms, th_ms, ratios, np_best, th_best = [], [], [], [], []
             for rnd in range(args.rounds):
                 order = ("numpy", "torch") if rnd % 2 == 0 else ("torch", "numpy")
                 got = {}
@@ -246,8 +249,10 @@ def main(argv=None) -> int:
                 if got["numpy"] is None or (have_torch and got["torch"] is None):
                     continue
                 np_ms.append(got["numpy"]["ms"])
+                np_best.append(got["numpy"]["best_ms"])
                 if have_torch:
                     th_ms.append(got["torch"]["ms"])
+                    th_best.append(got["torch"]["best_ms"])
                     ratios.append(got["numpy"]["ms"] / got["torch"]["ms"])
                 if not info_printed:
                     n = got["numpy"]
@@ -264,17 +269,22 @@ def main(argv=None) -> int:
                 continue
             f = flops(*case)
             row = {"case": name, "B": B, "T": T, "D": D, "H": H, "dtype": dtype, "flops": f,
-                   "numpy_ms": statistics.median(np_ms), "numpy_ms_rounds": np_ms, "load": load}
+                   "numpy_ms": statistics.median(np_ms), "numpy_ms_rounds": np_ms, "numpy_best_ms": min(np_best),
+                   "load": load}
             text = (f"B={B:<3d} T={T:<3d} D={D:<3d} H={H:<3d}   {dtype:8s} {row['numpy_ms']:9.2f} "
                     f"{f / row['numpy_ms'] / 1e6:8.1f}")
             if have_torch:
-                row.update(torch_ms=statistics.median(th_ms), torch_ms_rounds=th_ms,
-                           ratio=statistics.median(ratios), ratio_rounds=ratios)
+                row.update(torch_ms=statistics.median(th_ms), torch_ms_rounds=th_ms, torch_best_ms=min(th_best),
+                           ratio=statistics.median(ratios), ratio_rounds=ratios,
+                           best_ratio=min(np_best) / min(th_best))
                 text += (f" {row['torch_ms']:9.2f} {f / row['torch_ms'] / 1e6:8.1f} {row['ratio']:12.2f}"
-                         f" {f'({min(ratios):.2f}-{max(ratios):.2f})':>12s}")
+                         f" {f'({min(ratios):.2f}-{max(ratios):.2f})':>12s} {row['best_ratio']:9.2f}")
             print(text + f" {load:5.2f}", flush=True)
             results.append(row)
-    print("\nload = the 1-minute load average around that case (2 cores: above ~0.5 the machine was not quiet).")
+    print("\nnumpy/torch = median over rounds of the per-round ratio; best/best = fastest numpy step / fastest torch "
+          "step over all rounds\n(less sensitive to other work on the machine). load = the highest 1-minute load "
+          f"average seen around that case\n(with {os.cpu_count()} cores, a load well above the thread count means "
+          "other processes competed for the CPU).")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"threads": args.threads, "cpu": _cpu_model(), "results": results,

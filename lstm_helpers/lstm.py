@@ -102,13 +102,13 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
       z_t = [h_{t-1}, x_t, 1] (K = H + D + 1) and W = [W_hh | W_ih | b]ᵀ (K, 4H); the loop writes
       h_t straight into z_{t+1};
     * one elementwise pipeline activates all four gates. The columns of W are pre-scaled (by −1,
-      −2 or ½, which is exact in floating point) so that every column is y = m·φ(a') + k with
-        φ(u) = 1/(1 + e^u):  σ(a) = φ(−a),            tanh(a) = 2·φ(−2a) − 1   (large batches), or
-        φ(u) = tanh(u):      σ(a) = ½·tanh(a/2) + ½,  tanh(a) = tanh(a)        (small batches),
+      −2 or ½, which is exact in floating point) so that with one transcendental call for all gates
+        σ(a) = 1/(1 + e^(−a))   and  tanh(a) = 2/(1 + e^(−2a)) − 1   (large batches), or
+        σ(a) = ½·tanh(a/2) + ½  and  tanh(a)                        (small batches),
       because numpy's exp costs a fraction of its tanh per number while the tanh route makes fewer
-      calls. A removed gate has (m, k) = (0, 1): it is exactly 1;
+      calls. A removed gate is exactly 1;
     * all buffers are contiguous and every view is made before the loop: about nine numpy calls
-      per step, on 1-D vectors when B = 1.
+      per step, on 1-D vectors when B = 1 (np.dot: less overhead than np.matmul for those).
     """
     T, B, D = x.shape
     H = weight_hh.shape[1]
@@ -119,11 +119,11 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
     exp_gates = B * G >= (256 if dt == np.float64 else 2048)
     exp_cell = config.output_activation and B * H >= (512 if dt == np.float64 else 16384)
     scale = np.full(G, -1.0 if exp_gates else 0.5, dtype=dt)
-    mult = np.full(G, 1.0 if exp_gates else 0.5, dtype=dt)
-    shift = np.full(G, 0.0 if exp_gates else 0.5, dtype=dt)
-    scale[g_s], mult[g_s], shift[g_s] = (-2.0, 2.0, -1.0) if exp_gates else (1.0, 1.0, 0.0)
-    for gate in config.removed_gates():
-        blk = gate_slice(gate, H)
+    mult = np.full(G, 0.5, dtype=dt)                  # tanh route only: y = mult·tanh(a') + shift
+    shift = np.full(G, 0.5, dtype=dt)
+    scale[g_s], mult[g_s], shift[g_s] = (-2.0 if exp_gates else 1.0), 1.0, 0.0
+    removed = [gate_slice(gate, H) for gate in config.removed_gates()]
+    for blk in removed:
         scale[blk], mult[blk], shift[blk] = 0.0, 0.0, 1.0
     W = np.empty((K, G), dtype=dt)
     W[:H] = weight_hh.T
@@ -148,15 +148,19 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
     tanh_out = config.output_activation
     with np.errstate(over="ignore"):  # e^u = inf gives 1/(1 + inf) = 0, the exact limit: not an error
         for z, a, i, f, g, o, c_prev, c, tc, h in zip(*views):
-            np.matmul(z, W, out=a)                         # scaled pre-activations of i, f, C̃, o
+            np.dot(z, W, out=a)                            # scaled pre-activations of i, f, C̃, o
             if exp_gates:
                 np.exp(a, out=a)
                 a += 1.0
-                np.reciprocal(a, out=a)
+                np.reciprocal(a, out=a)                    # σ for i, f, o; σ(2a) for C̃ ...
+                g *= 2.0
+                g -= 1.0                                   # ... and C̃ = 2σ(2a) − 1 = tanh(a)
+                for blk in removed:
+                    a[..., blk] = 1.0
             else:
                 np.tanh(a, out=a)
-            a *= mult
-            a += shift                                     # i_t, f_t, C̃_t, o_t
+                a *= mult
+                a += shift                                 # i_t, f_t, C̃_t, o_t
             np.multiply(f, c_prev, out=c)                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
             np.multiply(i, g, out=tmp)
             c += tmp
@@ -193,7 +197,7 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
 
     The factors after ∂C_t and ∂h_t do not depend on the gradient: they are computed for a
     chunk of steps at once just before the chunk is used (small enough to stay in cache), so the
-    sequential loop is six numpy calls per step. The weight gradients are matrix products over
+    sequential loop is five numpy calls per step. The weight gradients are matrix products over
     all steps at the end.
     """
     x, gates, cfg = cache.x, cache.gates, cache.config
@@ -204,20 +208,23 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
     i_s, f_s, g_s, o_s = (gate_slice(g, H) for g in GATE_ORDER)
     removed = [gate_slice(g, H) for g in cfg.removed_gates()]
     whh = cache.weight_hh
-    # Y[t+1, 0] = ∂L/∂h_t and Y[t, 1] = ∂L/∂C_t (totals), so the pair (∂h_t, ∂C_{t+1}) that gives
-    # ∂C_t is the contiguous block Y[t+1]; Y[T, 1] = ∂L/∂C_T from above.
-    Y = np.empty((T + 1, 2, B, H), dtype=dt)
-    Y[T, 1] = 0.0 if dc_T is None else dc_T
-    dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt)
+    # V[t] = [∂C_t, ∂C_t, ∂C_t, ∂h_t] (4, B, H), totals, so that ∂a_t = V[t] ⊙ Q_t is one multiply;
+    # in this layout the pair (∂h_t, ∂C_{t+1}) = (V[t, 3], V[t+1, 0]) that gives ∂C_t is also one
+    # contiguous block. V[T, 0] = ∂L/∂C_T from above.
+    V = np.empty((T + 1, 4, B, H), dtype=dt)
+    V[T, 0] = 0.0 if dc_T is None else dc_T
+    pairs = V.reshape(4 * (T + 1), B, H)[3:3 + 4 * T].reshape(T, 4, B, H)[:, :2]   # (∂h_t, ∂C_{t+1})
+    VT = V.transpose(0, 2, 1, 3)                                                      # (T + 1, B, 4, H)
+    dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt, order="C")
     da = np.empty((T, B, G), dtype=dt)
     n_chunk = max(1, min(T, 65536 // (B * G)))
     R = np.empty((n_chunk, 2, B, H), dtype=dt)     # [o_t ⊙ tanh'(C_t), f_{t+1}]
     Q = np.empty((n_chunk, B, G), dtype=dt)        # [C̃ σ'(i), C_{t-1} σ'(f), i tanh'(C̃), tanh(C) σ'(o)]
     pair = np.empty((2, B, H), dtype=dt)
     da4, Q4 = da.reshape(T, B, 4, H), Q.reshape(n_chunk, B, 4, H)
-    # one example (B = 1): loop over 1-D vectors, i.e. drop the batch axis (axis 1, or 2 after a pair axis)
+    # one example (B = 1): loop over 1-D vectors, i.e. drop the batch axis (at position `axis`)
     drop_b = (lambda v, axis=1: v[(slice(None),) * axis + (0,)]) if B == 1 else (lambda v, axis=1: v)
-    dh_next_v, pair_v = drop_b(dh_next[None])[0], drop_b(pair)
+    dh_next_v, pair_v = (dh_next[0], pair[:, 0]) if B == 1 else (dh_next, pair)
     p0, p1 = pair_v[0], pair_v[1]
     for t1 in range(T, 0, -n_chunk):
         t0 = max(0, t1 - n_chunk)
@@ -242,20 +249,16 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
             r0 *= gt[..., o_s]
         else:
             r0[...] = gt[..., o_s]
-        last = min(t1 + 1, T)
-        r1[:last - t0 - 1] = gates[t0 + 1:last, :, f_s]
-        if last == T:
-            r1[T - 1 - t0] = 1.0                                   # ∂C_T comes in directly
-        views = [drop_b(d_out[t0:t1]), drop_b(Y[t0 + 1:t1 + 1], 2), drop_b(Y[t0 + 1:t1 + 1, 0]),
-                 drop_b(Y[t0:t1, 1]), drop_b(Y[t0:t1, 1, :, None]), drop_b(r, 2), drop_b(Q4[:n, :, :3]),
-                 drop_b(Q[:n, :, o_s]), drop_b(da4[t0:t1, :, :3]), drop_b(da[t0:t1, :, o_s]), drop_b(da[t0:t1])]
-        for do, y, dh, dc, dc_b, rt, q3, qo, da3, dao, dat in zip(*(v[::-1] for v in views)):
+        r1[:n - 1] = gates[t0 + 1:t1, :, f_s]                      # f_{t+1} ...
+        r1[n - 1] = 1.0 if t1 == T else gates[t1, :, f_s]          # ... (∂C_T comes in directly)
+        views = [drop_b(d_out[t0:t1]), drop_b(V[t0:t1, 3]), drop_b(pairs[t0:t1], 2), drop_b(r, 2),
+                 drop_b(V[t0:t1, :3], 2), drop_b(VT[t0:t1]), drop_b(Q4[:n]), drop_b(da4[t0:t1]), drop_b(da[t0:t1])]
+        for do, dh, dh_dc, rt, dc3, v, q4, da_4, dat in zip(*(w[::-1] for w in views)):
             np.add(do, dh_next_v, out=dh)                          # ∂h_t
-            np.multiply(y, rt, out=pair_v)
-            np.add(p0, p1, out=dc)                                 # ∂C_t
-            np.multiply(q3, dc_b, out=da3)                         # ∂a_i, ∂a_f, ∂a_g
-            np.multiply(qo, dh, out=dao)                           # ∂a_o
-            np.matmul(dat, whh, out=dh_next_v)                     # W_hhᵀ ∂a_t: ∂h_{t-1} from step t
+            np.multiply(dh_dc, rt, out=pair_v)                     # [∂h_t ⊙ o_t tanh'(C_t), ∂C_{t+1} ⊙ f_{t+1}]
+            np.add(p0, p1, out=dc3)                                # ∂C_t (three copies)
+            np.multiply(v, q4, out=da_4)                           # ∂a_t
+            np.dot(dat, whh, out=dh_next_v)                        # W_hhᵀ ∂a_t: ∂h_{t-1} from step t
     da2 = da.reshape(T * B, G)
     grads = {
         "x": (da2 @ cache.weight_ih).reshape(T, B, D),
@@ -263,10 +266,10 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
         "weight_hh": da2.T @ cache.h_prev.reshape(T * B, H),
         "bias": da2.sum(axis=0),
         "h0": dh_next,
-        "c0": Y[0, 1] * gates[0, :, f_s],
+        "c0": V[0, 0] * gates[0, :, f_s],
     }
     if keep_state_grads:
-        grads["c"], grads["h"] = Y[:T, 1].copy(), Y[1:, 0].copy()
+        grads["c"], grads["h"] = V[:T, 0].copy(), V[:T, 3].copy()
     return grads
 
 
