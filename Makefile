@@ -41,6 +41,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-cell-timeout=300 $(PYTEST_ARGS)
+	@cat screenshots/browser_report.txt 2>/dev/null || true
 	$(BIN)/python benchmarks/bench_widgets.py --check
 
 unit: $(STAMP)
