@@ -58,6 +58,7 @@ data: $(STAMP)
 	$(BIN)/python -m lstm_helpers.datasets --write data
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_step.py
 

@@ -15,7 +15,9 @@ grade:    generate_assignment (records the source cells in a fresh gradebook), t
           worker process (grading/worker.py, imported once: ~5 s saved per submission); a submission that
           makes it exceed a wall-clock limit (60 s + cells x cell timeout, a backup for nbgrader's per-cell
           timeout) gets the worker killed and restarted, 0 on every item, and the reason in its feedback;
-          a file that is not a notebook likewise. Every (student, notebook) pair ends up in the gradebook. Writes <dir>/grades.csv, <dir>/feedback/<student>/<nb>.html,
+          a file that is not a notebook likewise. An item with an edited read-only cell or a flood of output
+          scores 0 with the reason in the feedback (grading/course_preprocessors.py: FlagModifiedCells,
+          LimitOutputSize, ZeroFlaggedItems). Every (student, notebook) pair ends up in the gradebook. Writes <dir>/grades.csv, <dir>/feedback/<student>/<nb>.html,
           <dir>/gradebook.db and <dir>/grading_log.json (status, reason and seconds per submission).
 """
 from __future__ import annotations

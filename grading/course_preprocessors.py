@@ -5,8 +5,18 @@ ClearExerciseOutputs  generate_assignment: clear the outputs of the "Exercises" 
 FlagModifiedCells     autograde: nbgrader's OverwriteCells (restores locked/test cells a student
                       edited, re-adds deleted test cells) that also puts a visible note into the
                       graded notebook, hence into the feedback, saying what was restored and why.
+                      An edited read-only cell (code, type, lock or points) flags its item: 0 points.
 LimitOutputSize       autograde: cap every output at ``max_chars`` characters (nbgrader's LimitOutput
-                      counts lines only, and 10 MB on one line would pass it).
+                      counts lines only, and 10 MB on one line would pass it). A cell of an item that
+                      printed more than ``zero_above_chars`` characters flags the item: 0 points.
+ZeroFlaggedItems      autograde, after SaveAutoGrades: the flagged items get manual_score = 0 in the
+                      gradebook (it overrides the auto score in every total) and the reason as the
+                      comment of their answer cell (shown in the feedback).
+
+Items. A graded item is one grade cell ('<id>_tests') and the cells named '<id>', '<id>_text',
+'<id>_check', ... ('<id>' or '<id>_<anything>'). Flags travel in the notebook metadata
+(``nb.metadata["lstm_grader"]["flags"]``: a list of {"item", "grade_cells", "reason"}), from the
+sanitize pass (FlagModifiedCells) through the autograded notebook to ZeroFlaggedItems.
 TimedExecute          autograde: nbgrader's Execute that appends how long the notebook took to run
                       (kernel start to shutdown) to the file named by $GRADE_TIMING_FILE.
 """
@@ -16,11 +26,34 @@ import json
 import os
 import time
 
+from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer, Unicode
 
 EXERCISES_HEADING = "## exercises"
+FLAGS_KEY = "lstm_grader"
+
+
+def item_of(grade_id: str | None, grade_cells) -> tuple[str | None, list[str]]:
+    """The item a cell named ``grade_id`` belongs to and that item's grade cells, or (None, [])."""
+    if not grade_id:
+        return None, []
+    items: dict[str, list[str]] = {}
+    for g in grade_cells:
+        items.setdefault(g[:-len("_tests")] if g.endswith("_tests") else g, []).append(g)
+    owners = [b for b in items if grade_id == b or grade_id.startswith(b + "_")]
+    if not owners:
+        return None, []
+    best = max(owners, key=len)
+    return best, sorted(items[best])
+
+
+def add_flag(nb, item: str, grade_cells: list[str], reason: str) -> None:
+    """Record in the notebook metadata that ``item`` (its ``grade_cells``) scores 0, and why."""
+    nb.metadata.setdefault(FLAGS_KEY, {}).setdefault("flags", []).append(
+        {"item": item, "grade_cells": list(grade_cells), "reason": reason})
 
 
 def exercises_start(nb) -> int | None:
@@ -46,17 +79,30 @@ class ClearExerciseOutputs(NbGraderPreprocessor):
 
 
 class FlagModifiedCells(OverwriteCells):
-    """OverwriteCells, plus a markdown note before every cell it restored or re-added."""
+    """OverwriteCells, plus a markdown note before every cell it restored or re-added; an edited
+    read-only cell flags its item (0 points). A test cell as released (hidden tests removed) is not an edit."""
 
     note = Unicode(
         "**Grader's note:** the submission had changed this read-only cell `{grade_id}` ({what}). "
         "The original cell was restored before grading; your answer was graded with the original tests.",
     ).tag(config=True)
+    note_zero = Unicode(
+        "**Grader's note:** the submission had changed this read-only cell `{grade_id}` ({what}). "
+        "The original cell was restored and ran, but changing a read-only cell is not allowed: "
+        "item `{item}` scores 0.",
+    ).tag(config=True)
+    reason_zero = Unicode(
+        "Item `{item}` scores 0: the submission had changed the read-only cell `{grade_id}` ({what}). "
+        "Read-only cells (task, self-check and test cells) must stay as they were handed out.",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         self._changes: dict[str, list[str]] = {}
+        self._edited: set[str] = set()
         before = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
         nb, resources = super().preprocess(nb, resources)
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        grade_cells = [c.name for c in source_nb.grade_cells]
         for cell in nb.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             if gid and gid not in before:
@@ -65,10 +111,30 @@ class FlagModifiedCells(OverwriteCells):
         while k < len(nb.cells):
             gid = nb.cells[k].metadata.get("nbgrader", {}).get("grade_id")
             if gid in self._changes:
-                nb.cells.insert(k, new_markdown_cell(self.note.format(grade_id=gid, what="; ".join(self._changes.pop(gid)))))
+                what = "; ".join(self._changes.pop(gid))
+                item, cells = item_of(gid, grade_cells) if gid in self._edited else (None, [])
+                if item:
+                    text = self.note_zero.format(grade_id=gid, what=what, item=item)
+                    add_flag(nb, item, cells, self.reason_zero.format(grade_id=gid, what=what, item=item))
+                else:
+                    text = self.note.format(grade_id=gid, what=what)
+                nb.cells.insert(k, new_markdown_cell(text))
                 k += 1
             k += 1
         return nb, resources
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        self._submitted_source = cell.get("source", "")
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def _as_released(self, name: str) -> bool:
+        """The submitted source is the released one: the source cell with its hidden tests removed."""
+        cell = NotebookNode(source=self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).source)
+        ClearHiddenTests()._remove_hidden_test_region(cell)
+
+        def norm(text):
+            return [line.rstrip() for line in text.strip().splitlines()]
+        return norm(cell.source) == norm(self._submitted_source)
 
     def add_missing_grade_cells(self, nb, resources):
         """Re-add deleted test cells after the nearest earlier cell of the source that is still there
@@ -100,21 +166,67 @@ class FlagModifiedCells(OverwriteCells):
         return nb, resources
 
     def report_change(self, name, attr, old, new):
+        if attr == "checksum" and self._as_released(name):
+            return                                   # the test cell as released: its hidden tests come back
         super().report_change(name, attr, old, new)
         what = "its code had been edited" if attr == "checksum" else f"its {attr} had been changed"
         self._changes.setdefault(name, []).append(what)
+        if self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).locked:
+            self._edited.add(name)
 
 
 class LimitOutputSize(NbGraderPreprocessor):
-    """Truncate every stream / text output of a code cell to ``max_chars`` characters."""
+    """Truncate every stream / text output of a code cell to ``max_chars`` characters; a cell of the
+    Exercises section whose outputs total more than ``zero_above_chars`` characters flags its item
+    (a cell without a grade_id belongs to the item of the nearest nbgrader cell above it, else below)."""
 
     max_chars = Integer(20_000, help="characters kept per output").tag(config=True)
+    zero_above_chars = Integer(1_000_000, help="an item whose cell printed more scores 0").tag(config=True)
+    reason_zero = Unicode(
+        "Item `{item}` scores 0: cell `{cell}` printed {chars:,d} characters (the limit is {limit:,d}); "
+        "its output was truncated.",
+    ).tag(config=True)
 
     def _cut(self, text: str) -> str:
         if len(text) <= self.max_chars:
             return text
         return (text[:self.max_chars] + f"\n... [output truncated by the grader: {len(text):,d} characters "
                 f"printed, the first {self.max_chars:,d} kept]\n")
+
+    @staticmethod
+    def _size(cell) -> int:
+        """Characters of text a code cell printed or displayed (stream, text/* data, error)."""
+        def chars(v):
+            return len(v) if isinstance(v, str) else sum(len(x) for x in v)
+        n = 0
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                n += chars(out.get("text", ""))
+            elif out.get("output_type") in ("execute_result", "display_data"):
+                n += sum(chars(v) for mime, v in out.get("data", {}).items() if mime.startswith("text/"))
+            elif out.get("output_type") == "error":
+                n += len(str(out.get("evalue", ""))) + chars(out.get("traceback", []))
+        return n
+
+    def preprocess(self, nb, resources):
+        start = exercises_start(nb)
+        gids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        grade_cells = [g for c, g in zip(nb.cells, gids) if g and c.metadata.get("nbgrader", {}).get("grade")]
+        flagged = set()
+        for k, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or start is None or k < start:
+                continue
+            chars = self._size(cell)
+            if chars <= self.zero_above_chars:
+                continue
+            owner = gids[k] or next((g for g in gids[k::-1] if item_of(g, grade_cells)[0]), None) \
+                or next((g for g in gids[k:] if item_of(g, grade_cells)[0]), None)
+            item, cells = item_of(owner, grade_cells)
+            if item and item not in flagged:
+                flagged.add(item)
+                add_flag(nb, item, cells, self.reason_zero.format(item=item, cell=gids[k] or f"#{k}", chars=chars,
+                                                                  limit=self.zero_above_chars))
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
@@ -133,6 +245,35 @@ class LimitOutputSize(NbGraderPreprocessor):
                 out["evalue"] = self._cut(str(out.get("evalue", "")))
                 out["traceback"] = [self._cut(line) for line in out.get("traceback", [])]
         return cell, resources
+
+
+class ZeroFlaggedItems(NbGraderPreprocessor):
+    """After SaveAutoGrades: every flagged item's grade cells get manual_score 0 (nbgrader's Grade.score is
+    the manual score when one is set), and its answer cell's comment gives the reason (feedback 'Comments')."""
+
+    def preprocess(self, nb, resources):
+        flags = nb.metadata.get(FLAGS_KEY, {}).get("flags", [])
+        if not flags:
+            return nb, resources
+        info = resources["nbgrader"]
+        ids = (info["notebook"], info["assignment"], info["student"])
+        reasons: dict[str, list[str]] = {}
+        with Gradebook(info["db_url"]) as gb:
+            for flag in flags:
+                for gc in flag["grade_cells"]:
+                    grade = gb.find_grade(gc, *ids)
+                    grade.manual_score = 0.0
+                    grade.needs_manual_grade = False
+                reasons.setdefault(flag["item"], []).append(flag["reason"])
+            for item, why in reasons.items():
+                try:
+                    comment = gb.find_comment(item, *ids)
+                except MissingEntry:
+                    self.log.warning("no answer cell %s to comment on", item)
+                    continue
+                comment.manual_comment = "\n\n".join(dict.fromkeys(why))
+            gb.db.commit()
+        return nb, resources
 
 
 class TimedExecute(Execute):

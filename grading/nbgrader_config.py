@@ -14,7 +14,8 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMa
 from nbgrader.preprocessors import (AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades)  # noqa: E402
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 
-from course_preprocessors import ClearExerciseOutputs, FlagModifiedCells, LimitOutputSize, TimedExecute  # noqa: E402
+from course_preprocessors import (ClearExerciseOutputs, FlagModifiedCells, LimitOutputSize, TimedExecute,  # noqa: E402
+                                  ZeroFlaggedItems)
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
@@ -30,14 +31,19 @@ c.GenerateAssignment.preprocessors = [
 
 # Autograding: every cell gets GRADE_CELL_TIMEOUT seconds, then the kernel is interrupted, the cell gets
 # a CellTimeoutError (shown in the feedback) and the next cell runs. Edited read-only cells are restored,
-# deleted test cells re-added, both with a note in the feedback; outputs are capped.
+# deleted test cells re-added, both with a note in the feedback; outputs are capped (LimitOutputSize runs
+# before LimitOutput, so it measures what a cell really printed). An edited read-only cell, or a cell that
+# printed more than LimitOutputSize.zero_above_chars characters, makes its item score 0 (ZeroFlaggedItems,
+# after SaveAutoGrades: manual_score 0 and the reason as the answer cell's comment).
 c.Execute.timeout = int(os.environ.get("GRADE_CELL_TIMEOUT", "120"))
 c.Execute.interrupt_on_timeout = True
 c.Execute.execute_retries = 0
 c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutputSize.max_chars = 20_000
+c.LimitOutputSize.zero_above_chars = 1_000_000
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, FlagModifiedCells,
                                       CheckCellMetadata]
-c.Autograde.autograde_preprocessors = [TimedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                       LimitOutputSize, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.Autograde.autograde_preprocessors = [TimedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutputSize,
+                                       LimitOutput, SaveAutoGrades, ZeroFlaggedItems, AssignLatePenalties,
+                                       CheckCellMetadata]

@@ -8,10 +8,12 @@ One release and ONE `make grade` run (module fixtures) serve every test here:
   run time + 10 s;
 * 'untouched' submits the release unchanged: 0 on every item;
 * 'partial' has one mutant answer in notebooks 07 and 05: exactly that item's points lost;
-* 'hang' never terminates, 'syntax' has a syntax error, 'flood' prints 10 MB, 'locked' edits a read-only
-  test cell (and answers wrong), 'deleted' deletes an answer cell and a test cell, 'broken' submits a file
-  that is not a notebook: 0 on the affected items with the reason in the feedback, every other item
-  graded exactly, every (student, notebook) pair in grades.csv and in the gradebook.
+* 'hang' never terminates, 'syntax' has a syntax error, 'flood' prints 10 MB in a correct answer, 'locked'
+  edits a read-only test cell (and answers right), 'deleted' deletes an answer cell and a test cell,
+  'broken' submits a file that is not a notebook: 0 on the affected items with the reason in the
+  feedback, every other item graded exactly, every (student, notebook) pair in grades.csv and in the
+  gradebook; the test cell as released (hidden tests removed) is not an edit: no grader's note for the
+  students who did not touch a read-only cell.
 
 Submissions other than 'instructor' are cut down to the imports and the Exercises section (demo cells
 carry no nbgrader metadata, so nbgrader grades such a notebook like the full one) to keep the run short.
@@ -90,8 +92,8 @@ SUBMITTED = {
                 N05: {**_full(N05), "cell_update": 0}},
     "hang": {N01: _zero(N01), N07: {**_full(N07), "lstm_step_forward": 0}},
     "syntax": {N01: {**_full(N01), "rnn_step": 0}, N07: _zero(N07)},
-    "flood": {N01: _full(N01), N07: _zero(N07)},
-    "locked": {N01: _zero(N01), N07: {**_full(N07), "lstm_step_forward": 0}},
+    "flood": {N01: {**_full(N01), "jacobian_norms": 0}, N07: _zero(N07)},
+    "locked": {N01: _zero(N01), N07: {**_full(N07), "lstm_step_forward": 0}},     # right answer, edited tests
     "deleted": {N01: {**_full(N01), "rnn_step": 0}, N07: _zero(N07)},
     "broken": {N01: _zero(N01), N07: _zero(N07)},
 }
@@ -121,8 +123,8 @@ def graded(released, tmp_path_factory):
                                                       _solution(N01, "rnn_step").replace("b):", "b)", 1)))
     _write(subs / "flood" / f"{N01}.ipynb", _replace(copy(N01), "jacobian_norms",
                                                      "print('x' * 10_000_000)\n" + _solution(N01, "jacobian_norms")))
-    locked = _replace(copy(N07), "lstm_step_forward", mutant_source("lstm_step_forward", "concat_reversed"))
-    _write(subs / "locked" / f"{N07}.ipynb", _replace(locked, "lstm_step_forward_tests", "assert True  # all fine\n"))
+    _write(subs / "locked" / f"{N07}.ipynb",
+           _replace(copy(N07), "lstm_step_forward_tests", "assert True  # all fine\n"))
     _write(subs / "deleted" / f"{N01}.ipynb", _delete(_delete(copy(N01), "rnn_step"), "jacobian_norms_tests"))
     (subs / "broken").mkdir()
     (subs / "broken" / f"{N07}.ipynb").write_text("{ this is not a notebook", encoding="utf-8")
@@ -231,9 +233,19 @@ def test_feedback_gives_the_reason(graded):
     assert "SyntaxError" in _feedback(graded, "syntax", N01)
     flood = _feedback(graded, "flood", N01)
     assert "output truncated by the grader" in flood and len(flood) < 2_000_000
+    printed = len("x" * 10_000_000 + "\n")
+    assert (f"Item <code>jacobian_norms</code> scores 0: cell <code>jacobian_norms</code> printed {printed:,d} "
+            "characters") in flood
     locked = _feedback(graded, "locked", N07)
     assert "Grader&#39;s note" in locked or "Grader's note" in locked
-    assert "lstm_step_forward_tests" in locked
+    assert ("Item <code>lstm_step_forward</code> scores 0: the submission had changed the read-only cell "
+            "<code>lstm_step_forward_tests</code>") in locked
+    assert "lstm_step_backward</code> scores 0" not in locked
+    for student, name in (("instructor", N01), ("instructor", N07), ("untouched", N01), ("untouched", N07),
+                          ("partial", N07), ("hang", N07), ("syntax", N01)):
+        page = _feedback(graded, student, name)
+        assert "Grader&#39;s note" not in page and "Grader's note" not in page, f"{student} / {name}"
+        assert "</code> scores 0" not in page, f"{student} / {name}"
     deleted = _feedback(graded, "deleted", N01)
     assert "NameError" in deleted and "jacobian_norms_tests" in deleted and "had been deleted" in deleted
     assert "not graded" in _feedback(graded, "broken", N07)
