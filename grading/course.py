@@ -154,7 +154,6 @@ def _failure_html(student: str, assignment: str, reason: str, log: str) -> str:
 def grade(submissions: pathlib.Path, cell_timeout: int, wall_limit: float | None = None) -> list[dict]:
     submissions = submissions.resolve()
     notebooks = exercise_notebooks()
-    names = {nb.stem for nb in notebooks}
     students = sorted(p.name for p in submissions.iterdir()
                       if p.is_dir() and not p.name.startswith(".") and p.name not in RESERVED)
     if not students:

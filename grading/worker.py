@@ -7,8 +7,6 @@ exceeds its wall-clock limit, then starts a fresh worker for the remaining jobs.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import sys

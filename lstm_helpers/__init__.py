@@ -35,7 +35,7 @@ from .vanishing import (DecayExperiment, clipping_effect, derivative_bound, grow
 
 __version__ = "0.1.0"
 from .plots import OKABE_ITO, label_axes, use_course_style
-from . import datasets, env, plots, widgets  # noqa: E402  (submodules used as lh.widgets.x, lh.plots.x)
+from . import datasets, env, formatting, plots, widgets  # noqa: E402  (submodules used as lh.widgets.x, lh.plots.x)
 from . import gates, toy_sentences  # noqa: E402  (notebooks 04-06: the gate equations, the hand-wired example)
 from . import memory_span  # noqa: E402  (notebook 02: measured memory span on the recall task)
 from . import diagram, memory_sim  # noqa: E402  (notebook 03: the cell diagram, the memory simulator)

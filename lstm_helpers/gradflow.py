@@ -15,7 +15,7 @@ import numpy as np
 
 from .activations import NONLINEARITIES
 from .checks import check_array, check_number
-from .lstm import LSTM, gate_slice, lstm_backward, lstm_forward
+from .lstm import LSTM, lstm_backward, lstm_forward
 from .rnn import RNN, rnn_forward
 
 

@@ -9,7 +9,8 @@ from .checks import check_array, check_int_array
 IGNORE = -1  # a target equal to this does not count (e.g. padding, or steps with nothing to predict)
 
 
-def _check_logits_and_ignore(logits, ignore_index, where: str) -> np.ndarray:
+def _check_scores_and_targets(logits, targets, ignore_index, where: str):
+    """Validate logits (..., C), integer targets (...) and ignore_index; return (logits, targets, mask)."""
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
         raise TypeError(f"{where}: argument 'ignore_index' must be an int (the label that does not count), "
                         f"but it is {type(ignore_index).__name__} {ignore_index!r}.")
@@ -17,7 +18,13 @@ def _check_logits_and_ignore(logits, ignore_index, where: str) -> np.ndarray:
     if logits.ndim < 1:
         raise ValueError(f"{where}: argument 'logits' must have a class axis (..., C), "
                          f"but it is a scalar (shape {logits.shape}).")
-    return logits
+    targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1],
+                              dims=tuple(f"n{k}" for k in range(logits.ndim - 1)) or None,
+                              high=logits.shape[-1], allowed_extra=ignore_index)
+    mask = targets != ignore_index
+    if not mask.any():
+        raise ValueError(f"{where}: every target equals ignore_index={ignore_index}; nothing to score.")
+    return logits, targets, mask
 
 
 def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
@@ -31,15 +38,8 @@ def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
         (loss, d_logits): a float, and ∂loss/∂logits with the shape of ``logits``.
     """
     where = "softmax_cross_entropy()"
-    logits = _check_logits_and_ignore(logits, ignore_index, where)
-    C = logits.shape[-1]
-    targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1],
-                              dims=tuple(f"n{k}" for k in range(logits.ndim - 1)) or None,
-                              high=C, allowed_extra=ignore_index)
-    mask = targets != ignore_index
+    logits, targets, mask = _check_scores_and_targets(logits, targets, ignore_index, where)
     n = int(mask.sum())
-    if n == 0:
-        raise ValueError(f"{where}: every target equals ignore_index={ignore_index}; nothing to learn from.")
     safe_t = np.where(mask, targets, 0)
     shifted = logits - logits.max(axis=-1, keepdims=True)
     log_z = np.log(np.exp(shifted).sum(axis=-1))                      # log Σ_c e^{z_c} (shifted)
@@ -54,12 +54,5 @@ def softmax_cross_entropy(logits, targets, *, ignore_index: int = IGNORE):
 def accuracy(logits, targets, *, ignore_index: int = IGNORE) -> float:
     """Fraction of counted positions where argmax(logits) equals the target."""
     where = "accuracy()"
-    logits = _check_logits_and_ignore(logits, ignore_index, where)
-    C = logits.shape[-1]
-    targets = check_int_array(targets, "targets", where, shape=logits.shape[:-1],
-                              dims=tuple(f"n{k}" for k in range(logits.ndim - 1)) or None,
-                              high=C, allowed_extra=ignore_index)
-    mask = targets != ignore_index
-    if not mask.any():
-        raise ValueError(f"{where}: every target equals ignore_index={ignore_index}.")
+    logits, targets, mask = _check_scores_and_targets(logits, targets, ignore_index, where)
     return float((logits.argmax(axis=-1) == targets)[mask].mean())

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import _sigmoid
 from .checks import check_array, check_choice, check_dtype, check_number, check_size
+from .rnn import parameter_grads
 
 GATE_ORDER = ("i", "f", "g", "o")  # PyTorch's row-block order
 # Keys of LSTM.last_gates() (ASCII, easy to type) and the labels the slides print.
@@ -259,15 +259,9 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
             np.add(p0, p1, out=dc3)                                # ∂C_t (three copies)
             np.multiply(v, q4, out=da_4)                           # ∂a_t
             np.dot(dat, whh, out=dh_next_v)                        # W_hhᵀ ∂a_t: ∂h_{t-1} from step t
-    da2 = da.reshape(T * B, G)
-    grads = {
-        "x": (da2 @ cache.weight_ih).reshape(T, B, D),
-        "weight_ih": da2.T @ x.reshape(T * B, D),
-        "weight_hh": da2.T @ cache.h_prev.reshape(T * B, H),
-        "bias": da2.sum(axis=0),
-        "h0": dh_next,
-        "c0": V[0, 0] * gates[0, :, f_s],
-    }
+    grads = parameter_grads(da, x, cache.h_prev, cache.weight_ih)
+    grads["h0"] = dh_next
+    grads["c0"] = V[0, 0] * gates[0, :, f_s]
     if keep_state_grads:
         grads["c"], grads["h"] = V[:T, 0].copy(), V[:T, 3].copy()
     return grads

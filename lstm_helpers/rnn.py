@@ -117,17 +117,27 @@ def rnn_backward(d_out, dh_T, cache: RNNCache, *, keep_state_grads: bool = False
         np.add(do, dh_next_v, out=dh)                 # ∂h_t
         np.multiply(dh, fp, out=dat)                   # ∂a_t = ∂h_t ⊙ φ'(a_t)
         np.dot(dat, whh, out=dh_next_v)                # ∂h_{t-1} = W_hhᵀ ∂a_t
-    da2 = da.reshape(T * B, H)
-    grads = {
-        "x": (da2 @ cache.weight_ih).reshape(T, B, D),
-        "weight_ih": da2.T @ x.reshape(T * B, D),
-        "weight_hh": da2.T @ cache.h_prev.reshape(T * B, H),
-        "bias": da2.sum(axis=0),
-        "h0": dh_next,
-    }
+    grads = parameter_grads(da, x, cache.h_prev, cache.weight_ih)
+    grads["h0"] = dh_next
     if keep_state_grads:
         grads["h"] = dh_all
     return grads
+
+
+def parameter_grads(da, x, h_prev, weight_ih) -> dict:
+    """The gradients that need no recurrence, as matrix products over all T·B rows at once.
+
+    Args: da ∂L/∂(pre-activations) (T, B, G) with G = H (RNN) or 4H (LSTM); x (T, B, D); h_prev (T, B, H);
+    weight_ih (G, D). Returns a dict with 'x' (T, B, D), 'weight_ih' (G, D), 'weight_hh' (G, H), 'bias' (G,).
+    """
+    T, B, D = x.shape
+    da2 = da.reshape(T * B, da.shape[-1])
+    return {
+        "x": (da2 @ weight_ih).reshape(T, B, D),
+        "weight_ih": da2.T @ x.reshape(T * B, D),
+        "weight_hh": da2.T @ h_prev.reshape(T * B, h_prev.shape[-1]),
+        "bias": da2.sum(axis=0),
+    }
 
 
 class RNN:

@@ -81,7 +81,6 @@ def test_split_windows_and_batches():
     assert xb.shape == (6, 3, 7) and yb.shape == (6, 3) and xb.dtype == np.float32
     np.testing.assert_array_equal(xb.argmax(-1)[1:], yb[:-1])
     ex, ey = cl.eval_batch(ids, 7, seq_len=10)
-    starts = ex.argmax(-1)[0]
     assert ex.shape[1] == len(range(0, 100 - 11, 10))
     np.testing.assert_array_equal(ey[-1, :-1], ex.argmax(-1)[0, 1:])   # consecutive windows
 

@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lstm_helpers as lh
-from lstm_helpers import vanishing as V
 
 
 def small_rnn(nonlinearity="tanh", H=5, D=3, seed=0):

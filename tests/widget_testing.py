@@ -6,7 +6,6 @@ module's ``RANGES = {name: (min, max, step)}``.
 """
 from __future__ import annotations
 
-import statistics
 
 import pytest
 
@@ -67,13 +66,6 @@ def assert_sweep_covers_ranges(sweep, ranges, *, partial: bool = False) -> None:
     for name, (low, high, _) in ranges.items():
         values = [kw[name] for kw in sweep if not partial or name in kw]
         assert min(values) == low and max(values) == high, name
-
-
-def assert_redraw_within_budget(view, sweep, budget_ms: float = 100.0) -> None:
-    """The median update + render over ``sweep`` is at most ``budget_ms``."""
-    view.render()
-    times = [view.redraw_ms(**kw) for kw in sweep]
-    assert statistics.median(times) <= budget_ms, f"median redraw {statistics.median(times):.0f} ms"
 
 
 def assert_out_of_range_refused(view, name, ranges, *, margin: float, not_a_number=None) -> None:

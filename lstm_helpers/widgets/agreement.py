@@ -46,7 +46,7 @@ def _shorten(text: str, limit: int = MAX_SHOWN) -> str:
 def _describe(words: list[str]) -> tuple[str, str | None]:
     """(info text of at most 4 lines, message or None) for the tokenized input."""
     facts = analyse(words)
-    prefix, verb = facts["prefix"], facts["verb"]
+    prefix = facts["prefix"]
     lines = textwrap.wrap(f'reads: "{_shorten(" ".join(prefix))}" → ?', WRAP)[:2]
     bad = unknown_words(prefix)
     if not prefix:
