@@ -13,8 +13,8 @@ import sys
 
 import numpy as np
 
-from .agreement import dataset_text as agreement_text  # notebook 09
-from .data import recall_tokens
+from .lessons.agreement import dataset_text as agreement_text  # notebook 09
+from .engine.data import recall_tokens
 
 RECALL_LAGS = (5, 10, 20, 50, 100)
 RECALL_EVAL_SIZE = 200

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.activations import NONLINEARITIES, nonlinearity
+from lstm_helpers.engine.activations import NONLINEARITIES, nonlinearity
 
 EXTREMES = np.array([-1e4, -800.0, -50.0, 0.0, 50.0, 800.0, 1e4])
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_helpers import agreement as ag
-from lstm_helpers.models import SequenceModel
+from lstm_helpers.engine.models import SequenceModel
 from lstm_helpers.widgets.agreement import AgreementView, agreement_widget, bench_cases
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""lstm_helpers.bptt: the slide-notation step backward gives the engine's gradients, and the
+"""lstm_helpers.slides.bptt: the slide-notation step backward gives the engine's gradients, and the
 gradient-flow measurement ‖∂L_b/∂x_t‖ is what it says it is."""
 from __future__ import annotations
 

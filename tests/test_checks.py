@@ -1,4 +1,4 @@
-"""lstm_helpers.checks: every check accepts what is right and names argument, expectation and
+"""lstm_helpers.support.checks: every check accepts what is right and names argument, expectation and
 actual value when it is not."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""RNN vs LSTM measurements (lstm_helpers.comparison): parameter formulas, FLOPs, step timing, gate ablation."""
+"""RNN vs LSTM measurements (lstm_helpers.lessons.comparison): parameter formulas, FLOPs, step timing, gate ablation."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt

@@ -1,4 +1,4 @@
-"""The continual task (lstm_helpers.continual): recall episodes chained without state resets."""
+"""The continual task (lstm_helpers.lessons.continual): recall episodes chained without state resets."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import continual as ct
-from lstm_helpers.losses import IGNORE
+from lstm_helpers.engine.losses import IGNORE
 
 
 @pytest.mark.parametrize("lag_range", [(0, 0), (2, 6), (5, 5)])

@@ -8,7 +8,7 @@ import matplotlib.colors as mcolors
 import pytest
 from matplotlib.figure import Figure
 
-from lstm_helpers.diagram import ALIASES, COLORS, MUTED, PARTS, draw_lstm_cell
+from lstm_helpers.lessons.diagram import ALIASES, COLORS, MUTED, PARTS, draw_lstm_cell
 
 GATES = ("forget", "input", "candidate", "output")
 

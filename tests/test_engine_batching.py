@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_helpers.lstm import LSTMConfig, lstm_backward, lstm_forward
-from lstm_helpers.rnn import rnn_backward, rnn_forward
+from lstm_helpers.engine.lstm import LSTMConfig, lstm_backward, lstm_forward
+from lstm_helpers.engine.rnn import rnn_backward, rnn_forward
 
 TOL = dict(rtol=1e-11, atol=1e-13)
 CONFIGS = {

@@ -1,6 +1,6 @@
 import pytest
 
-from lstm_helpers.formatting import power_of_ten_at_most
+from lstm_helpers.support.formatting import power_of_ten_at_most
 
 
 @pytest.mark.parametrize("value,text", [(0, "0"), (3.2e-11, "1e-10"), (1e-9, "1e-09"), (0.7, "1e+00"), (12.0, "1e+02")])

@@ -1,4 +1,4 @@
-"""lstm_helpers.gates: the slide equations one by one, composed, equal the engine's LSTM step."""
+"""lstm_helpers.slides.gates: the slide equations one by one, composed, equal the engine's LSTM step."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""lstm_helpers.vanishing: the Jacobian product three ways, the ρ sweep, Pascanu's bound, clipping."""
+"""lstm_helpers.lessons.vanishing: the Jacobian product three ways, the ρ sweep, Pascanu's bound, clipping."""
 from __future__ import annotations
 
 import numpy as np

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.losses import IGNORE
+from lstm_helpers.engine.losses import IGNORE
 
 
 def test_linear_forward_is_affine_on_last_axis(rng):

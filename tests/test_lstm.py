@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.lstm import LSTMConfig, lstm_backward, lstm_forward
+from lstm_helpers.engine.lstm import LSTMConfig, lstm_backward, lstm_forward
 
 D, H, T, B = 3, 4, 6, 2
 BLOCK = {"i": 0, "f": 1, "g": 2, "o": 3}  # torch.nn.LSTM row blocks: i, f, g (= C̃), o

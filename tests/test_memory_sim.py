@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.memory_sim import (SLIDE_SCRIPT, MemoryTrace, ScriptedEvent, event_retention, event_streams,
+from lstm_helpers.lessons.memory_sim import (SLIDE_SCRIPT, MemoryTrace, ScriptedEvent, event_retention, event_streams,
                                      memory_states, rewrite_fraction, script_arrays, simulate_memory)
 
 

@@ -1,4 +1,4 @@
-"""Memory-span measurement (lstm_helpers.memory_span): the span definition, the training runs per lag,
+"""Memory-span measurement (lstm_helpers.lessons.memory_span): the span definition, the training runs per lag,
 the fixed evaluation inputs, the linear read-out of the final memory, and the plot."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import memory_span as ms
-from lstm_helpers.train import History
+from lstm_helpers.engine.train import History
 
 FAST = dict(hidden_size=8, batch_size=16, lr=2e-2, eval_every=10, validation_size=100, progress=False)
 

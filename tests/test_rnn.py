@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.rnn import rnn_backward, rnn_forward
+from lstm_helpers.engine.rnn import rnn_backward, rnn_forward
 
 D, H, T, B = 3, 5, 6, 2
 PHI = {

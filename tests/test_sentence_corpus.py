@@ -6,7 +6,7 @@ import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import sentence_corpus as sc
-from lstm_helpers.losses import IGNORE
+from lstm_helpers.engine.losses import IGNORE
 
 SLIDE_WORDS = ["The", "cat", "was", "hungry", ".", "The", "dog", "was", "sleeping", "."]
 

@@ -16,10 +16,11 @@ from typing import Mapping
 
 import numpy as np
 
-from ..agreement import (SLIDE_VARIANTS, VERBS, VOCAB, analyse, make_model, split_at_verb, tokenize,
+from ..lessons.agreement import (SLIDE_VARIANTS, VERBS, VOCAB, analyse, make_model, split_at_verb, tokenize,
                          unknown_words, verb_probabilities)
-from ..plots import OKABE_ITO
-from . import View, check_text, interactive_view, new_figure
+from ..support.plots import OKABE_ITO
+from .base import View, check_text, interactive_view, new_figure
+import ipywidgets as W
 
 DEFAULT_SENTENCE = SLIDE_VARIANTS["mice, cheeses, tables (last noun plural)"]
 ABBREV = ("sg.", "pl.")
@@ -159,7 +160,6 @@ class AgreementView(View):
 
 def agreement_widget(models: Mapping[str, object], **defaults):
     """A text box above a live :class:`AgreementView` of ``models``; returns the ipywidgets box."""
-    import ipywidgets as W
 
     view = AgreementView(models, **defaults)
     box = W.Text(value=view.values["sentence"], description="sentence", continuous_update=True,

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import toy_sentences as ts
-from ..activations import _sigmoid
-from ..plots import OKABE_ITO
-from . import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
+from ..lessons import toy_sentences as ts
+from ..engine.activations import sigmoid_unchecked
+from ..support.plots import OKABE_ITO
+from .base import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
 
 T_DOG = ts.SENTENCE.index("dog")
 CAT, DOG = ts.unit_index("cat"), ts.unit_index("dog")
@@ -58,7 +58,7 @@ class ForgetGateView(View):
         self.ax, self.bx = ax, bx
         blue, verm, green = OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"]
 
-        ax.plot(Z_GRID, _sigmoid(Z_GRID), color=blue, lw=2, label="σ(z)")
+        ax.plot(Z_GRID, sigmoid_unchecked(Z_GRID), color=blue, lw=2, label="σ(z)")
         ax.axhline(1.0, color="0.4", lw=0.8, ls=":")
         ax.axhline(0.0, color="0.4", lw=0.8, ls=":")
         ax.text(Z_GRID[0] + 0.3, 1.01, "1 = keep", va="bottom", fontsize=9, color="0.3")

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_choice
-from ..gradflow import forget_path_norms, lag_below
-from ..plots import LSTM_COLOR, RNN_COLOR, label_axes
-from ..vanishing import DecayExperiment, scalar_powers
-from . import View, check_slider, float_slider, interactive_view, new_figure, range_corners, sweep_each, unknown_control
+from ..support.checks import check_choice
+from ..engine.gradflow import forget_path_norms, lag_below
+from ..support.plots import LSTM_COLOR, RNN_COLOR, label_axes
+from ..lessons.vanishing import DecayExperiment, scalar_powers
+from .base import View, check_slider, float_slider, interactive_view, new_figure, range_corners, sweep_each, unknown_control
+import ipywidgets as W
 
 # Slider ranges (min, max, step) of the numeric controls, and the choices of the dropdown.
 RANGES = {"rho": (0.1, 2.5, 0.05), "input_scale": (0.0, 3.0, 0.1), "f": (0.0, 1.0, 0.01)}
@@ -106,7 +107,6 @@ class GradientDecayView(View):
 
 def gradient_decay_widget(**defaults):
     """Sliders for ρ, input scale, nonlinearity and f above a live :class:`GradientDecayView`."""
-    import ipywidgets as W
 
     view = GradientDecayView(**defaults)
     labels = {"rho": "ρ (W_hh)", "input_scale": "input scale", "f": "forget gate f"}

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import toy_sentences as ts
-from ..checks import check_choice
-from ..plots import CYCLE, OKABE_ITO
-from . import View, check_slider, float_slider, interactive_view, new_figure, range_corners, sweep_each, unknown_control
+from ..lessons import toy_sentences as ts
+from ..support.checks import check_choice
+from ..support.plots import CYCLE, OKABE_ITO
+from .base import View, check_slider, float_slider, interactive_view, new_figure, range_corners, sweep_each, unknown_control
+import ipywidgets as W
 
 # Slider ranges (min, max, step) of the two numeric controls; the other two are choices.
 RANGES = {"i_t": (0.0, 1.0, 0.01), "C_tilde_t": (-1.0, 1.0, 0.01)}
@@ -122,7 +123,6 @@ class InputGateView(View):
 
 def input_gate_widget(**defaults):
     """Dropdowns for the step and unit, sliders for i_t and C̃_t, above a live :class:`InputGateView`."""
-    import ipywidgets as W
 
     view = InputGateView(**defaults)
     style = {"description_width": "initial"}

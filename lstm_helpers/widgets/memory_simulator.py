@@ -28,10 +28,11 @@ import matplotlib
 import matplotlib.ticker
 import numpy as np
 
-from ..checks import check_choice
-from ..memory_sim import SLIDE_SCRIPT, script_arrays, simulate_memory
-from ..plots import OKABE_ITO
-from . import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
+from ..support.checks import check_choice
+from ..lessons.memory_sim import SLIDE_SCRIPT, script_arrays, simulate_memory
+from ..support.plots import OKABE_ITO
+from .base import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
+import ipywidgets as W
 
 # Slider ranges (min, max, step) of the gate controls.
 RANGES = {"f": (0.0, 1.0, 0.05), "i": (0.0, 1.0, 0.05), "o": (0.0, 1.0, 0.05), "C_tilde": (-1.0, 1.0, 0.05)}
@@ -259,7 +260,6 @@ def memory_simulator_widget(script=SLIDE_SCRIPT, **defaults):
 
     Choosing another word or preset moves the four gate sliders to that word's stored values.
     """
-    import ipywidgets as W
 
     view = MemorySimulatorView(script, **defaults)
     style = {"description_width": "initial"}

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import toy_sentences as ts
-from ..activations import _sigmoid
-from ..plots import CYCLE, OKABE_ITO
-from . import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
+from ..lessons import toy_sentences as ts
+from ..engine.activations import sigmoid_unchecked
+from ..support.plots import CYCLE, OKABE_ITO
+from .base import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
+import ipywidgets as W
 
 T_DOG = ts.SENTENCE.index("dog")
 T_AND = ts.SENTENCE.index("and")
@@ -38,7 +39,7 @@ def output_trace(o_dog: float, o_sleeping: float, o_old: float, erased: bool = T
     o.update({(T_AND, u): o_old for u in ts.OLD_CONTEXT_UNITS})
     overrides = {"o_t": o}
     if not erased:
-        keep = float(_sigmoid(np.float64(ts.KEEP_BIAS)))
+        keep = float(sigmoid_unchecked(np.float64(ts.KEEP_BIAS)))
         overrides["f_t"] = {(T_DOG, u): keep for u in ts.OLD_CONTEXT_UNITS}
     return ts.run(ts.encode(ts.SENTENCE), overrides=overrides)
 
@@ -116,7 +117,6 @@ class OutputGateView(View):
 
 def output_gate_widget(**defaults):
     """Sliders for o_t of dog, sleeping and the old context and a switch for the erasing at "dog"."""
-    import ipywidgets as W
 
     view = OutputGateView(**defaults)
     style = {"description_width": "initial"}

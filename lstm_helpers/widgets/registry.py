@@ -6,15 +6,16 @@ returning ``[(label, view, [kwargs, ...]), ...]``: a view and the control values
 from __future__ import annotations
 
 import importlib
+import pathlib
 import pkgutil
 
-from . import __path__ as _widgets_path
+WIDGETS_FOLDER = pathlib.Path(__file__).resolve().parent
 
 
 def widget_modules() -> list[str]:
     """Names (e.g. 'lstm_helpers.widgets.gradient_decay') of modules that define bench_cases()."""
     names = []
-    for info in sorted(pkgutil.iter_modules(_widgets_path), key=lambda i: i.name):
+    for info in sorted(pkgutil.iter_modules([str(WIDGETS_FOLDER)]), key=lambda i: i.name):
         name = f"lstm_helpers.widgets.{info.name}"
         if hasattr(importlib.import_module(name), "bench_cases"):
             names.append(name)

@@ -22,11 +22,12 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .. import sentence_corpus as sc
-from ..checks import check_int_array
-from ..models import SequenceModel
-from ..plots import DIVERGING_CMAP, OKABE_ITO, SEQUENTIAL_CMAP
-from . import View, check_text, interactive_view
+from ..lessons import sentence_corpus as sc
+from ..support.checks import check_int_array
+from ..engine.models import SequenceModel
+from ..support.plots import DIVERGING_CMAP, OKABE_ITO, SEQUENTIAL_CMAP
+from .base import View, check_text, interactive_view
+import ipywidgets as W
 
 MAX_WORDS = 16
 PANELS = (("f_t", "forget gate f_t"), ("i_t", "input gate i_t"), ("o_t", "output gate o_t"),
@@ -146,7 +147,6 @@ class SentenceGatesView(View):
 
 def sentence_gates_widget(model: SequenceModel, *, units=None, **defaults):
     """A combo box (pick an example or type) above a live :class:`SentenceGatesView`; returns the box."""
-    import ipywidgets as W
 
     view = SentenceGatesView(model, units=units, **defaults)
     box = W.Combobox(value=view.values["sentence"], options=list(EXAMPLES), ensure_option=False,

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import _sigmoid
-from ..plots import OKABE_ITO
-from . import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
+from ..engine.activations import sigmoid_unchecked
+from ..support.plots import OKABE_ITO
+from .base import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
 
 # Slider ranges (min, max, step) of every control.
 RANGES = {"w": (-4.0, 4.0, 0.1), "b": (-6.0, 6.0, 0.1), "x": (-4.0, 4.0, 0.1)}
@@ -26,7 +26,7 @@ C_PREV = 1.0  # strength of the note before the eraser
 
 def gate_value(w: float, b: float, x: float) -> float:
     """f = σ(w·x + b) for scalars, as a float in [0, 1]."""
-    return float(_sigmoid(np.float64(w * x + b)))
+    return float(sigmoid_unchecked(np.float64(w * x + b)))
 
 
 class StartHereView(View):
@@ -84,7 +84,7 @@ class StartHereView(View):
             self.values[name] = check_slider(value, name, where, RANGES)
         w, b, x = self.values["w"], self.values["b"], self.values["x"]
         f = gate_value(w, b, x)
-        self.curve.set_ydata(_sigmoid(w * X_GRID + b))
+        self.curve.set_ydata(sigmoid_unchecked(w * X_GRID + b))
         self.stem.set_data([x, x], [0.0, f])
         self.marker.set_data([x], [f])
         self.readout.set_text(f"w = {w:+.1f}, b = {b:+.1f}, x = {x:+.1f}\n"

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..charlm import ALPHABET, Vocab, entropy_bits, generate, next_distribution, prime
-from ..models import SequenceModel
-from ..plots import OKABE_ITO
-from . import View, check_slider, float_slider, interactive_view, new_figure, unknown_control
+from ..lessons.charlm import ALPHABET, Vocab, entropy_bits, generate, next_distribution, prime
+from ..engine.models import SequenceModel
+from ..support.plots import OKABE_ITO
+from .base import View, check_slider, float_slider, interactive_view, new_figure, unknown_control
+import ipywidgets as W
 
 PROMPTS = ("return the ", "this module ", "if the argument is ", "a list of ")
 RANGES = {"temperature": (0.1, 2.0, 0.05)}
@@ -115,7 +116,6 @@ class TemperatureView(View):
 
 def temperature_widget(model, vocab: Vocab, **defaults):
     """A temperature slider and a prompt menu above a live :class:`TemperatureView`; returns the ipywidgets box."""
-    import ipywidgets as W
 
     view = TemperatureView(model, vocab, **defaults)
     controls = {

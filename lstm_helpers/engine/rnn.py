@@ -1,0 +1,231 @@
+"""The vanilla (Elman) RNN in numpy: forward over a sequence and backpropagation through time.
+
+Slide notation, for one time step::
+
+    h_t = tanh(W_hh · h_{t-1} + W_xh · x_t + b)
+
+Storage follows ``torch.nn.RNN``: ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih`` (H,),
+``bias_hh`` (H,). The nonlinearity is tanh by default; 'relu', 'sigmoid' and 'linear' exist so
+that the gradient-decay notebook can compare them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import NONLINEARITIES
+from ..support.checks import check_array, check_choice, check_dtype, check_size
+
+
+@dataclass
+class RNNCache:
+    """Values kept for backward: x (T, B, D), h_prev (T, B, H), h (T, B, H) and the weights."""
+
+    x: np.ndarray
+    h_prev: np.ndarray
+    h: np.ndarray
+    weight_ih: np.ndarray
+    weight_hh: np.ndarray
+    nonlinearity: str
+
+
+def rnn_forward(x, h0, weight_ih, weight_hh, bias, nonlinearity: str = "tanh"):
+    """Run the RNN over a sequence (no argument checks: use :class:`RNN` for those).
+
+    Args: x (T, B, D), h0 (B, H), weight_ih (H, D), weight_hh (H, H), bias (H,).
+    Returns: outputs h_1..h_T (T, B, H), final h_T (B, H), and an :class:`RNNCache`.
+
+    For speed, each step is ONE matrix product of the stacked z_t = [h_{t-1}, x_t, 1] (K = H + D + 1)
+    with W = [W_hh | W_ih | b]ᵀ (K, H), written straight into the slot where the loop reads
+    h_t back, then the nonlinearity in place. σ and, for large float64 batches, tanh are computed
+    as in :func:`lstm_forward` (columns of W pre-scaled by a power of two, which is exact).
+    """
+    T, B, D = x.shape
+    H = weight_hh.shape[0]
+    K = H + D + 1
+    dt = x.dtype
+    # float64 tanh is slow in numpy; tanh(a) = 2/(1 + e^(−2a)) − 1 pays off once a step has enough numbers.
+    exp_tanh = nonlinearity == "tanh" and dt == np.float64 and B * H >= 512
+    W = np.empty((K, H), dtype=dt)
+    W[:H] = weight_hh.T
+    W[H:H + D] = weight_ih.T
+    W[H + D] = bias
+    if nonlinearity == "sigmoid":
+        W *= 0.5                                    # σ(a) = ½·tanh(a/2) + ½
+    elif exp_tanh:
+        W *= -2.0
+    Z = np.empty((T + 1, B, K), dtype=dt)           # z_t; the loop writes h_t into z_{t+1}
+    Z[0, :, :H] = h0
+    Z[:T, :, H:H + D] = x
+    Z[T, :, H:H + D] = 0.0
+    Z[:, :, H + D] = 1.0
+    zs, hs = Z[:T], Z[1:, :, :H]
+    if B == 1:
+        zs, hs = zs[:, 0], hs[:, 0]
+    f = NONLINEARITIES[nonlinearity][0]
+    product = np.dot if B == 1 else np.matmul       # np.dot: less overhead on vectors; needs a contiguous out
+    with np.errstate(over="ignore"):                # e^(−2a) = inf gives tanh(a) = −1: exact
+        for z, h in zip(zs, hs):
+            product(z, W, out=h)
+            if nonlinearity == "tanh":
+                if exp_tanh:
+                    np.exp(h, out=h)
+                    h += 1.0
+                    np.divide(2.0, h, out=h)
+                    h -= 1.0
+                else:
+                    np.tanh(h, out=h)
+            elif nonlinearity == "sigmoid":
+                np.tanh(h, out=h)
+                h *= 0.5
+                h += 0.5
+            elif nonlinearity == "relu":
+                np.maximum(h, 0.0, out=h)
+            elif nonlinearity != "linear":
+                h[...] = f(h)
+    out = Z[1:, :, :H].copy()
+    return out, out[-1].copy(), RNNCache(x, Z[:T, :, :H], out, weight_ih, weight_hh, nonlinearity)
+
+
+def rnn_backward(d_out, dh_T, cache: RNNCache, *, keep_state_grads: bool = False):
+    """BPTT for :func:`rnn_forward`.
+
+    Args: d_out ∂L/∂h_t (T, B, H); dh_T ∂L/∂(final h) (B, H) or None.
+    Returns: dict with 'x' (T, B, D), 'h0' (B, H), 'weight_ih', 'weight_hh', 'bias', and with
+    ``keep_state_grads`` also 'h' (T, B, H), the total gradient reaching each h_t.
+
+    φ'(a_t) is computed for all steps at once from the stored h_t; the sequential loop is then
+    ∂h_t = ∂L/∂h_t + W_hhᵀ ∂a_{t+1},  ∂a_t = ∂h_t ⊙ φ'(a_t)  (three numpy calls per step), and the
+    weight gradients are matrix products over all steps at once.
+    """
+    x = cache.x
+    T, B, D = x.shape
+    H = cache.weight_hh.shape[0]
+    dt = x.dtype
+    whh = cache.weight_hh
+    fprime = NONLINEARITIES[cache.nonlinearity][1](cache.h)    # φ'(a_t) for every t (T, B, H)
+    da = np.empty((T, B, H), dtype=dt)
+    dh_all = np.empty((T, B, H), dtype=dt)
+    dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt, order="C")
+    views = [d_out, dh_all, fprime, da]
+    dh_next_v = dh_next
+    if B == 1:
+        views = [v[:, 0] for v in views]
+        dh_next_v = dh_next[0]
+    for do, dh, fp, dat in zip(*(v[::-1] for v in views)):
+        np.add(do, dh_next_v, out=dh)                 # ∂h_t
+        np.multiply(dh, fp, out=dat)                   # ∂a_t = ∂h_t ⊙ φ'(a_t)
+        np.dot(dat, whh, out=dh_next_v)                # ∂h_{t-1} = W_hhᵀ ∂a_t
+    grads = parameter_grads(da, x, cache.h_prev, cache.weight_ih)
+    grads["h0"] = dh_next
+    if keep_state_grads:
+        grads["h"] = dh_all
+    return grads
+
+
+def parameter_grads(da, x, h_prev, weight_ih) -> dict:
+    """The gradients that need no recurrence, as matrix products over all T·B rows at once.
+
+    Args: da ∂L/∂(pre-activations) (T, B, G) with G = H (RNN) or 4H (LSTM); x (T, B, D); h_prev (T, B, H);
+    weight_ih (G, D). Returns a dict with 'x' (T, B, D), 'weight_ih' (G, D), 'weight_hh' (G, H), 'bias' (G,).
+    """
+    T, B, D = x.shape
+    da2 = da.reshape(T * B, da.shape[-1])
+    return {
+        "x": (da2 @ weight_ih).reshape(T, B, D),
+        "weight_ih": da2.T @ x.reshape(T * B, D),
+        "weight_hh": da2.T @ h_prev.reshape(T * B, h_prev.shape[-1]),
+        "bias": da2.sum(axis=0),
+    }
+
+
+class RNN:
+    """A single-layer vanilla RNN with the interface of ``torch.nn.RNN`` (seq-first).
+
+    Args:
+        input_size (D), hidden_size (H): sizes.
+        nonlinearity: 'tanh' (default), 'relu', 'sigmoid' or 'linear'.
+        dtype: np.float64 (default) or np.float32.
+        seed: weights ~ U(−1/√H, 1/√H) as in PyTorch.
+
+    Attributes:
+        weight_ih (H, D), weight_hh (H, H), bias_ih (H,), bias_hh (H,).
+        grads: same keys, filled by :meth:`backward`. grad_state: ∂L/∂h_0.
+    """
+
+    param_names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+    def __init__(self, input_size, hidden_size, *, nonlinearity="tanh", dtype=np.float64, seed=0):
+        where = "RNN()"
+        self.input_size = D = check_size(input_size, "input_size", where)
+        self.hidden_size = H = check_size(hidden_size, "hidden_size", where)
+        self.nonlinearity = check_choice(nonlinearity, "nonlinearity", where, tuple(NONLINEARITIES))
+        self.dtype = check_dtype(dtype, where)
+        rng = np.random.default_rng(check_size(seed, "seed", where, minimum=0))
+        k = 1.0 / np.sqrt(H)
+        self.weight_ih = rng.uniform(-k, k, (H, D)).astype(self.dtype)
+        self.weight_hh = rng.uniform(-k, k, (H, H)).astype(self.dtype)
+        self.bias_ih = rng.uniform(-k, k, H).astype(self.dtype)
+        self.bias_hh = rng.uniform(-k, k, H).astype(self.dtype)
+        self.grads: dict[str, np.ndarray] = {}
+        self.grad_state = None
+        self._cache: RNNCache | None = None
+
+    def __repr__(self) -> str:
+        return f"RNN({self.input_size}, {self.hidden_size}, nonlinearity={self.nonlinearity!r}, dtype={self.dtype.name})"
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """The parameter arrays themselves (optimizers update them in place)."""
+        return {n: getattr(self, n) for n in self.param_names}
+
+    def num_parameters(self) -> int:
+        """H·D + H·H + 2H."""
+        D, H = self.input_size, self.hidden_size
+        return H * (D + H + 2)
+
+    def forward(self, x, state=None):
+        """Run ``x`` (T, B, D) from ``state`` = h_0 (B, H) or zeros; returns ``(outputs, h_T)``."""
+        where = "RNN.forward()"
+        D, H = self.input_size, self.hidden_size
+        x = check_array(x, "x", where, shape=(None, None, D), dims=("T", "B", "D"), dtype=self.dtype,
+                        hint="Inputs are shaped (time steps, batch, features); for one sequence use x[:, None, :].")
+        B = x.shape[1]
+        if state is None:
+            h0 = np.zeros((B, H), dtype=self.dtype)
+        else:
+            h0 = check_array(state, "state (h_0)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
+        out, hT, self._cache = rnn_forward(x, h0, self.weight_ih, self.weight_hh,
+                                           self.bias_ih + self.bias_hh, self.nonlinearity)
+        return out, hT
+
+    __call__ = forward
+
+    def step(self, x_t, state=None):
+        """One time step: ``x_t`` (B, D) -> h_t (B, H)."""
+        x_t = check_array(x_t, "x_t", "RNN.step()", shape=(None, self.input_size), dims=("B", "D"),
+                          dtype=self.dtype, hint="For one example use x_t[None, :].")
+        return self.forward(x_t[None], state)[1]
+
+    def backward(self, d_outputs, d_state=None):
+        """BPTT from ∂L/∂outputs (T, B, H) and optional ∂L/∂h_T (B, H); returns ∂L/∂x (T, B, D)."""
+        where = "RNN.backward()"
+        if self._cache is None:
+            raise ValueError(f"{where}: call forward() first; backward() needs the values it stored.")
+        T, B, _ = self._cache.x.shape
+        H = self.hidden_size
+        d_out = check_array(d_outputs, "d_outputs", where, shape=(T, B, H), dims=("T", "B", "H"), dtype=self.dtype,
+                            hint="It must match the outputs of the last forward() call.")
+        dh_T = None
+        if d_state is not None:
+            dh_T = check_array(d_state, "d_state (dh_T)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
+        g = rnn_backward(d_out, dh_T, self._cache)
+        self.grads = {"weight_ih": g["weight_ih"], "weight_hh": g["weight_hh"],
+                      "bias_ih": g["bias"], "bias_hh": g["bias"].copy()}
+        self.grad_state = g["h0"]
+        return g["x"]
+
+    @property
+    def cache(self) -> RNNCache | None:
+        """The values stored by the last forward pass (None before the first)."""
+        return self._cache

@@ -1,0 +1,18 @@
+"""One module per notebook topic: the experiments a notebook runs, returning numbers and figures.
+
+    vanishing        01  gradient decay through a vanilla RNN, the Pascanu bound, clipping
+    memory_span      02  measured memory span of RNN and LSTM on the recall task
+    memory_sim       03  the memory simulator: what an RNN and an LSTM keep of a note
+    diagram          03  the LSTM cell diagram (any gate highlighted)
+    toy_sentences    04–06  the hand-wired cat/dog LSTM the gate notebooks open up
+    sentence_corpus  08  the animal-sentence language; the slides' gate table measured
+    agreement        09  subject-verb agreement with attractors
+    comparison       10  the slides' RNN-vs-LSTM table measured
+    continual        10  the continual task of the gate ablation
+    charlm           11  character-level language model on offline text
+    music            11  melodies: the pitch model and its baselines
+    seq2seq          11  encoder-decoder toy
+    architectures    11  diagrams of one-to-many, many-to-one, many-to-many
+
+Lessons build on ``engine`` and ``slides``; they never import widgets or self-checks.
+"""

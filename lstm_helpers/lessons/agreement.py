@@ -1,0 +1,672 @@
+"""Subject–verb agreement (notebook 09): "The **cat** that chased the mice … **was** hungry."
+
+The task of Linzen, Dupoux & Goldberg (2016) in a small synthetic language: read the words
+*before* a verb and predict whether the verb is singular (``was``, class 0) or plural
+(``were``, class 1). The verb must agree with the **subject** of its sentence, not with the
+nouns in between, nor with an earlier sentence.
+
+Grammar of one sentence::
+
+    the N_subj  M_1 … M_k  was|were  PREDICATE          k = 0 … 6 modifiers (0 … 3 in training)
+
+Each modifier attaches to the noun just before it and holds exactly one noun:
+
+    "that" V_trans "the" N        e.g. "that chased the mice"       (4 words)
+    "that" V_intr P "the" N       e.g. "that sat on the table"      (5 words)
+    P "the" N                     e.g. "near the dogs"              (3 words)
+
+Verbs inside the modifiers are past tense ("chased", "ate", "sat") so they carry no number;
+the only cue is the subject noun. Text is a stream: an example may start with ``context``
+complete earlier sentences, each ended by ".", whose subject and verb have random numbers
+(e.g. "the dogs were happy . the cat that chased the mice was"). Metadata of an example,
+always about its last sentence:
+
+    distance    index(verb) − index(subject) in words ("the cat was": 1)
+    attractors  nouns between subject and verb whose number differs from the subject's
+
+Shapes: B word lists of the same length T are encoded as one-hot inputs x (T, B, D),
+D = ``len(VOCAB)``; labels y (B,) are 0 (was) or 1 (were). There is no padding: sentences of
+different lengths go into different batches (training batches are drawn one length at a time,
+evaluation groups by length), so a model always reads from h_0 = 0 at the first word and the
+read-out 'last' of :class:`~lstm_helpers.models.SequenceModel` scores h_T right before the verb.
+"""
+from __future__ import annotations
+
+import pathlib
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..engine.activations import softmax_unchecked
+from ..support.checks import check_size
+from ..engine.models import SequenceModel
+from ..engine.train import History, train
+
+# ----------------------------------------------------------------------------- the language
+NOUN_PAIRS = (("cat", "cats"), ("dog", "dogs"), ("mouse", "mice"), ("cheese", "cheeses"), ("table", "tables"),
+              ("bird", "birds"), ("child", "children"), ("box", "boxes"))
+TRANSITIVE_VERBS = ("chased", "ate", "saw", "liked", "followed")
+INTRANSITIVE_VERBS = (("sat", "on"), ("slept", "near"), ("hid", "under"), ("ran", "to"))
+PREPOSITIONS = ("on", "near", "under", "behind")
+VERBS = ("was", "were")              # class 0 = singular, class 1 = plural
+PREDICATES = ("hungry", "sleeping", "tired", "happy", "here")
+END = "."                            # ends a sentence (a word of its own)
+MODIFIER_KINDS = ("that_transitive", "that_intransitive", "preposition")
+MAX_MODIFIERS = 3              # in the training data
+LONGEST = 6                    # make_sentence() accepts up to this many (longer test sentences)
+MAX_CONTEXT = 3                # earlier sentences make_sentence() accepts
+
+SINGULAR, PLURAL = 0, 1
+NUMBER_NAMES = ("singular", "plural")
+NOUN_NUMBER = {n: num for pair in NOUN_PAIRS for num, n in enumerate(pair)}   # word -> 0 / 1
+
+
+def _vocab() -> tuple[str, ...]:
+    words = ["the", "that"]
+    words += [n for pair in NOUN_PAIRS for n in pair]
+    words += list(TRANSITIVE_VERBS) + [v for v, _ in INTRANSITIVE_VERBS]
+    for p in PREPOSITIONS + tuple(p for _, p in INTRANSITIVE_VERBS):
+        if p not in words:
+            words.append(p)
+    words += list(VERBS) + list(PREDICATES) + [END]     # these occur in earlier sentences
+    return tuple(words)
+
+
+VOCAB = _vocab()                                  # every word a model can read
+WORD_INDEX = {w: k for k, w in enumerate(VOCAB)}
+
+# The slides' sentence and variants with attractors (words before the verb are what the models read).
+SLIDE_SENTENCE = "The cat that chased the mouse that ate the cheese that sat on the table was hungry."
+SLIDE_VARIANTS = {
+    "slide (no attractor)": SLIDE_SENTENCE,
+    "mice, cheeses (last noun singular)":
+        "The cat that chased the mice that ate the cheeses that sat on the table was hungry.",
+    "mice, cheeses, tables (last noun plural)":
+        "The cat that chased the mice that ate the cheeses that sat on the tables was hungry.",
+    "plural subject, singular nouns":
+        "The cats that chased the mouse that ate the cheese that sat on the table were hungry.",
+    "after a plural sentence": "The dogs were happy. The cat that chased the mouse that ate the cheese that sat on the "
+                               "table was hungry.",
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One example: optional earlier sentences, then the sentence whose verb is predicted.
+
+    Attributes:
+        words: every word (earlier sentences with their ".", then the sentence with its verb and
+            predicate).  verb_index: position of the verb to predict in ``words``.
+        label: 0 (was, singular subject) or 1 (were, plural subject).
+        distance: verb_index − subject index.  attractors: see the module doc.
+        modifiers: number of modifiers k.  context: number of earlier sentences.
+    """
+
+    words: tuple[str, ...]
+    verb_index: int
+    label: int
+    distance: int
+    attractors: int
+    modifiers: int
+    context: int = 0
+
+    @property
+    def prefix(self) -> tuple[str, ...]:
+        """The words before the verb: what a model reads."""
+        return self.words[:self.verb_index]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def _noun(lemma_index: int, number: int) -> str:
+    return NOUN_PAIRS[lemma_index][number]
+
+
+def _one_sentence(rng, k: int, attractors: int | None) -> tuple[list[str], int, int, int]:
+    """(words, verb index, label, attractors) of one sentence with k modifiers."""
+    number = int(rng.integers(2))
+    if attractors is None:
+        other = rng.integers(2, size=k).astype(bool)
+    else:
+        other = np.zeros(k, dtype=bool)
+        other[rng.permutation(k)[:attractors]] = True
+    lemmas = rng.permutation(len(NOUN_PAIRS))[:k + 1]        # distinct nouns in one sentence
+    words = ["the", _noun(int(lemmas[0]), number)]
+    for m in range(k):
+        noun = _noun(int(lemmas[m + 1]), 1 - number if other[m] else number)
+        kind = MODIFIER_KINDS[int(rng.integers(len(MODIFIER_KINDS)))]
+        if kind == "that_transitive":
+            words += ["that", TRANSITIVE_VERBS[int(rng.integers(len(TRANSITIVE_VERBS)))], "the", noun]
+        elif kind == "that_intransitive":
+            verb, prep = INTRANSITIVE_VERBS[int(rng.integers(len(INTRANSITIVE_VERBS)))]
+            words += ["that", verb, prep, "the", noun]
+        else:
+            words += [PREPOSITIONS[int(rng.integers(len(PREPOSITIONS)))], "the", noun]
+    verb_index = len(words)
+    words += [VERBS[number], PREDICATES[int(rng.integers(len(PREDICATES)))]]
+    return words, verb_index, number, int(other.sum())
+
+
+def make_sentence(rng: np.random.Generator, modifiers: int, attractors: int | None = None, *,
+                  context: int = 0) -> Sentence:
+    """One random example whose last sentence has ``modifiers`` modifiers (0 … :data:`LONGEST`).
+
+    Args:
+        attractors: exactly this many modifier nouns of the last sentence get the other number
+            than its subject (0 … modifiers); None draws every noun's number independently
+            (probability 1/2).
+        context: number of complete earlier sentences (0 … :data:`MAX_CONTEXT`), each with
+            0 … :data:`MAX_MODIFIERS` modifiers and random numbers, each ended by ".".
+    """
+    where = "make_sentence()"
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{where}: argument 'rng' must be a np.random.Generator, e.g. np.random.default_rng(0).")
+    k = check_size(modifiers, "modifiers", where, minimum=0)
+    if k > LONGEST:
+        raise ValueError(f"{where}: argument 'modifiers' must be at most {LONGEST}, but it is {k}.")
+    if attractors is not None:
+        a = check_size(attractors, "attractors", where, minimum=0)
+        if a > k:
+            raise ValueError(f"{where}: argument 'attractors' must be at most modifiers = {k}, but it is {a}.")
+    c = check_size(context, "context", where, minimum=0)
+    if c > MAX_CONTEXT:
+        raise ValueError(f"{where}: argument 'context' must be at most {MAX_CONTEXT}, but it is {c}.")
+    before: list[str] = []
+    for _ in range(c):
+        words, _, _, _ = _one_sentence(rng, int(rng.integers(MAX_MODIFIERS + 1)), None)
+        before += words + [END]
+    words, verb_index, label, n_attr = _one_sentence(rng, k, attractors)
+    return Sentence(tuple(before + words), len(before) + verb_index, label, verb_index - 1, n_attr, k, c)
+
+
+# ----------------------------------------------------------------------------- reading text
+def tokenize(text: str) -> list[str]:
+    """Lower-case words of ``text``; "." becomes a word of its own, other punctuation (, ! ? ; :) is dropped."""
+    if not isinstance(text, str):
+        raise TypeError(f"tokenize(): argument 'text' must be a string, but it is {type(text).__name__}.")
+    return re.sub(r"[,!?;:]", " ", text.lower()).replace(".", " . ").split()
+
+
+def split_at_verb(words: Sequence[str]) -> tuple[list[str], str | None]:
+    """(what a model reads, the verb to predict or None).
+
+    The verb to predict is the first was/were of the last sentence (a trailing "." is
+    ignored); the model reads every word before it, earlier sentences included. Without such a
+    verb it reads everything.
+    """
+    words = list(words)
+    end = len(words)
+    while end and words[end - 1] == END:
+        end -= 1
+    start = max((t + 1 for t in range(end) if words[t] == END), default=0)   # first word of the last sentence
+    for t in range(start, end):
+        if words[t] in VERBS:
+            return words[:t], words[t]
+    return words[:end], None
+
+
+def unknown_words(words: Sequence[str]) -> list[str]:
+    """The words (in order, without repeats) that are not in :data:`VOCAB`."""
+    out = []
+    for w in words:
+        if w not in WORD_INDEX and w not in out:
+            out.append(w)
+    return out
+
+
+def analyse(words: Sequence[str]) -> dict:
+    """Agreement facts of a word list (any text from :func:`tokenize`), as a dict.
+
+    Keys: 'prefix' and 'verb' (from :func:`split_at_verb`); 'context' (number of earlier
+    sentences in the prefix); about the last sentence: 'subject' (its first noun or None),
+    'subject_number' (0/1 or None), 'distance' (verb index − subject index, None without verb
+    or subject), 'attractors' (nouns after the subject whose number differs), 'last_noun' and
+    'last_noun_number'.
+    """
+    prefix, verb = split_at_verb(words)
+    start = max((t + 1 for t, w in enumerate(prefix) if w == END), default=0)
+    nouns = [(t, w) for t, w in enumerate(prefix) if t >= start and w in NOUN_NUMBER]
+    out = {"prefix": prefix, "verb": verb, "context": sum(w == END for w in prefix), "subject": None,
+           "subject_number": None, "distance": None, "attractors": 0, "last_noun": None, "last_noun_number": None}
+    if not nouns:
+        return out
+    (t0, subj), (_, last) = nouns[0], nouns[-1]
+    num = NOUN_NUMBER[subj]
+    out.update(subject=subj, subject_number=num, last_noun=last, last_noun_number=NOUN_NUMBER[last],
+               attractors=sum(NOUN_NUMBER[w] != num for _, w in nouns[1:]))
+    if verb is not None:
+        out["distance"] = len(prefix) - t0
+    return out
+
+
+def last_noun_prediction(prefixes: Sequence[Sequence[str]]) -> np.ndarray:
+    """Baseline "agree with the most recent noun": class (B,) of the last noun of each prefix.
+
+    A prefix without a noun gets class 0 (was).
+    """
+    out = np.zeros(len(prefixes), dtype=np.int64)
+    for b, p in enumerate(prefixes):
+        nouns = [w for w in p if w in NOUN_NUMBER]
+        out[b] = NOUN_NUMBER[nouns[-1]] if nouns else SINGULAR
+    return out
+
+
+def first_noun_prediction(prefixes: Sequence[Sequence[str]]) -> np.ndarray:
+    """Shortcut "agree with the first noun of the text": class (B,) of the first noun of each prefix.
+
+    Right whenever the prefix is one sentence; after an earlier sentence it uses that sentence's
+    subject instead of the current one. A prefix without a noun gets class 0 (was).
+    """
+    out = np.zeros(len(prefixes), dtype=np.int64)
+    for b, p in enumerate(prefixes):
+        nouns = [w for w in p if w in NOUN_NUMBER]
+        out[b] = NOUN_NUMBER[nouns[0]] if nouns else SINGULAR
+    return out
+
+
+# ----------------------------------------------------------------------------- encoding
+def _check_prefixes(prefixes, where: str) -> list:
+    if isinstance(prefixes, str) or not isinstance(prefixes, Sequence) or len(prefixes) == 0:
+        raise TypeError(f"{where}: argument 'prefixes' must be a non-empty list of word lists, "
+                        f"e.g. [['the', 'cat']], but it is {prefixes!r}.")
+    for p in prefixes:
+        if isinstance(p, str) or len(p) == 0:
+            raise ValueError(f"{where}: every entry of 'prefixes' must be a non-empty list of words, "
+                             f"but one is {p!r}.")
+        bad = unknown_words(p)
+        if bad:
+            raise ValueError(f"{where}: unknown word(s) {', '.join(map(repr, bad))}; the vocabulary is "
+                             f"{', '.join(VOCAB)}.")
+    return list(prefixes)
+
+
+def encode(prefixes: Sequence[Sequence[str]], dtype=np.float64) -> np.ndarray:
+    """One-hot inputs (T, B, D) of B word lists that all have T words (D = ``len(VOCAB)``).
+
+    There is no padding: sentences of different lengths go into different batches
+    (:func:`group_by_length`), so a model always starts reading at the first word from h_0 = 0.
+
+    Raises:
+        ValueError: an unknown word (the message lists the vocabulary), an empty list, or lists
+            of different lengths.
+    """
+    where = "encode()"
+    prefixes = _check_prefixes(prefixes, where)
+    lengths = {len(p) for p in prefixes}
+    if len(lengths) > 1:
+        raise ValueError(f"{where}: all prefixes must have the same number of words, but they have "
+                         f"{sorted(lengths)}; group them with group_by_length() (no padding is used).")
+    ids = np.array([[WORD_INDEX[w] for w in p] for p in prefixes], dtype=np.int64)   # (B, T)
+    return np.eye(len(VOCAB), dtype=dtype)[ids.T]
+
+
+def group_by_length(prefixes: Sequence[Sequence[str]]) -> dict[int, np.ndarray]:
+    """{T: indices (B_T,) of the prefixes with T words}, sorted by T."""
+    groups: dict[int, list] = {}
+    for b, p in enumerate(prefixes):
+        groups.setdefault(len(p), []).append(b)
+    return {T: np.array(groups[T]) for T in sorted(groups)}
+
+
+class MixedLengths(tuple):
+    """Batches of different lengths that together form one evaluation set: (x_1, …, x_G), x_g (T_g, B_g, D).
+
+    :class:`AgreementModel` scores it as one batch (logits concatenated in this order), so it can be
+    the ``eval_batch`` of :func:`lstm_helpers.train`.
+    """
+
+
+def encode_sentences(sentences: Sequence[Sentence], dtype=np.float64) -> tuple[MixedLengths, np.ndarray]:
+    """(inputs grouped by length, labels y (B,) in the same order) of sentences' prefixes."""
+    prefixes = [s.prefix for s in sentences]
+    groups = group_by_length(prefixes)
+    xs = MixedLengths(encode([prefixes[i] for i in idx], dtype) for idx in groups.values())
+    order = np.concatenate(list(groups.values()))
+    return xs, np.array([sentences[i].label for i in order], dtype=np.int64)
+
+
+def batch_sampler(sentences: Sequence[Sentence], batch_size: int = 64, dtype=np.float64):
+    """A ``make_batch(rng) -> (x, y)`` for :func:`lstm_helpers.train`.
+
+    Each call draws one sentence, then ``batch_size`` sentences of the **same length** (with
+    replacement; lengths are drawn as often as they occur). ``x`` (T, B, D) is their one-hot
+    prefixes, as :func:`encode` makes them; the sentences are indexed once up front.
+    """
+    where = "batch_sampler()"
+    B = check_size(batch_size, "batch_size", where)
+    sentences = list(sentences)
+    if not sentences:
+        raise ValueError(f"{where}: argument 'sentences' is empty.")
+    prefixes = _check_prefixes([s.prefix for s in sentences], where)
+    lengths = np.array([len(p) for p in prefixes])
+    groups = group_by_length(prefixes)
+    ids = {T: np.array([[WORD_INDEX[w] for w in prefixes[i]] for i in idx]) for T, idx in groups.items()}
+    labels = {T: np.array([sentences[i].label for i in idx], dtype=np.int64) for T, idx in groups.items()}
+    eye = np.eye(len(VOCAB), dtype=dtype)
+
+    def make_batch(rng):
+        T = int(lengths[rng.integers(len(sentences))])
+        pick = rng.integers(len(groups[T]), size=B)
+        return eye[ids[T][pick].T], labels[T][pick]
+
+    return make_batch
+
+
+# ----------------------------------------------------------------------------- the dataset file
+DATASET_SEED = 2016
+DATASET_SIZES = {"train": 4000, "valid": 400}
+CONTEXTS = (0, 1)              # every example is preceded by 0 or 1 earlier sentence (equally often)
+TEST_PER_CELL = 120            # test examples per (modifiers k, attractors a) cell, a = 0 … k
+LONG_MODIFIERS = (4, 5, 6)     # test_long: more modifiers than any training sentence
+LONG_PER_CELL = 30
+COLUMNS = ("split", "verb", "distance", "attractors", "modifiers", "context", "text")
+HEADER = "# " + "\t".join(COLUMNS)
+
+
+def dataset_sentences(seed: int = DATASET_SEED) -> dict[str, list[Sentence]]:
+    """The fixed dataset, {'train', 'valid', 'test', 'test_long'} -> list of :class:`Sentence`.
+
+    Every example has 0 or 1 earlier sentence (:data:`CONTEXTS`, drawn at random).
+    train/valid: k uniform in 0 … 3, every noun's number drawn at random (so "agree with the
+    last noun" is right only by chance once k ≥ 1). test: balanced, ``TEST_PER_CELL``
+    examples for every (k, a), k = 0 … 3, a = 0 … k attractors. test_long: ``LONG_PER_CELL``
+    for every (k, a) with k in ``LONG_MODIFIERS``, longer than any training sentence.
+    No prefix occurs twice across splits, except the 16 possible prefixes "the N".
+    """
+    rng = np.random.default_rng(seed)
+
+    def draw(k, a):
+        return make_sentence(rng, k, a, context=CONTEXTS[int(rng.integers(len(CONTEXTS)))])
+
+    train_set = [draw(int(rng.integers(MAX_MODIFIERS + 1)), None) for _ in range(DATASET_SIZES["train"])]
+    seen = {s.prefix for s in train_set}
+
+    def fresh(k, a):
+        while True:
+            s = draw(k, a)
+            if len(s.prefix) == 2 or s.prefix not in seen:
+                seen.add(s.prefix)
+                return s
+
+    valid = [fresh(int(k), None) for k in rng.integers(MAX_MODIFIERS + 1, size=DATASET_SIZES["valid"])]
+    test = [fresh(k, a) for k in range(MAX_MODIFIERS + 1) for a in range(k + 1) for _ in range(TEST_PER_CELL)]
+    long = [fresh(k, a) for k in LONG_MODIFIERS for a in range(k + 1) for _ in range(LONG_PER_CELL)]
+    return {"train": train_set, "valid": valid, "test": test, "test_long": long}
+
+
+def dataset_text(seed: int = DATASET_SEED) -> str:
+    """``data/agreement.tsv``: one example per line, tab-separated :data:`COLUMNS`."""
+    lines = [f"# subject-verb agreement examples from lstm_helpers.agreement, seed {seed}", HEADER]
+    for split, sents in dataset_sentences(seed).items():
+        for s in sents:
+            lines.append(f"{split}\t{s.words[s.verb_index]}\t{s.distance}\t{s.attractors}\t{s.modifiers}\t"
+                         f"{s.context}\t{s.text}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_dataset(text: str) -> dict[str, list[Sentence]]:
+    """Inverse of :func:`dataset_text`: {split name: list of :class:`Sentence`}."""
+    out: dict[str, list[Sentence]] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        split, verb, distance, attractors, modifiers, context, sentence = line.split("\t")
+        words = tuple(sentence.split())
+        prefix, found = split_at_verb(words)
+        if found != verb:
+            raise ValueError(f"parse_dataset(): the line {line!r} has no verb {verb!r} in its last sentence.")
+        out.setdefault(split, []).append(Sentence(words, len(prefix), VERBS.index(verb), int(distance),
+                                                  int(attractors), int(modifiers), int(context)))
+    return out
+
+
+def load_dataset(path) -> dict[str, list[Sentence]]:
+    """Read ``data/agreement.tsv`` -> {'train', 'valid', 'test', 'test_long'} -> list of :class:`Sentence`."""
+    return parse_dataset(pathlib.Path(path).read_text())
+
+
+# ----------------------------------------------------------------------------- models
+class AgreementModel(SequenceModel):
+    """A :class:`~lstm_helpers.models.SequenceModel` whose ``forward`` also accepts :class:`MixedLengths`.
+
+    ``forward(MixedLengths((x_1, …)))`` runs every x_g (T_g, B_g, D) from h_0 = 0 and returns the
+    logits (Σ B_g, 2) concatenated; it is for evaluation only (``backward`` needs an ordinary forward).
+    """
+
+    def forward(self, x, state=None):
+        if isinstance(x, MixedLengths):
+            if state is not None:
+                raise ValueError("AgreementModel.forward(): 'state' cannot be given with MixedLengths inputs.")
+            logits = np.concatenate([SequenceModel.forward(self, xg) for xg in x], axis=0)
+            self._T = None          # backward() after this would pair the wrong cache
+            return logits
+        return SequenceModel.forward(self, x, state)
+
+    __call__ = forward
+
+
+def make_model(cell: str, hidden_size: int = 24, *, seed: int = 0, dtype=np.float32, **cell_kwargs) -> AgreementModel:
+    """``AgreementModel(cell, D = len(VOCAB), H, 2, readout='last')``: h_T of the last word before the verb -> was/were.
+
+    float32 by default (faster than float64 for these small matrices; gradient
+    checks need float64). ``cell_kwargs`` go to the cell (e.g. ``forget_bias=3.0``).
+    """
+    return AgreementModel(cell, len(VOCAB), hidden_size, 2, readout="last", seed=seed, dtype=dtype, **cell_kwargs)
+
+
+def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *, steps: int = 400,
+                batch_size: int = 64, lr: float = 1e-2, target_accuracy: float | None = 0.995,
+                eval_every: int = 25, seed: int = 0, progress: bool = True, desc: str = "training") -> History:
+    """Train on ``data['train']``, early stopping on ``data['valid']`` (:func:`lstm_helpers.train`)."""
+    where = "train_model()"
+    if not isinstance(model, AgreementModel):
+        raise TypeError(f"{where}: argument 'model' must be an AgreementModel from make_model() (it scores the valid "
+                        f"sentences of all lengths at once), but it is {type(model).__name__}.")
+    for split in ("train", "valid"):
+        if split not in data or len(data[split]) == 0:
+            raise ValueError(f"{where}: argument 'data' needs a non-empty '{split}' list (see load_dataset()).")
+    valid = encode_sentences(data["valid"], model.dtype)
+    return train(model, batch_sampler(data["train"], batch_size, model.dtype), steps=steps, lr=lr, seed=seed,
+                 eval_batch=valid, eval_every=eval_every, target_accuracy=target_accuracy, progress=progress,
+                 desc=desc)
+
+
+def verb_probabilities(model: SequenceModel, prefixes: Sequence[Sequence[str]]) -> np.ndarray:
+    """(B, 2): [P(was), P(were)] that ``model`` gives after each prefix (any lengths, no padding)."""
+    prefixes = _check_prefixes(prefixes, "verb_probabilities()")
+    p = np.empty((len(prefixes), 2))
+    for idx in group_by_length(prefixes).values():
+        x = encode([prefixes[i] for i in idx], dtype=model.dtype)
+        p[idx] = softmax_unchecked(SequenceModel.forward(model, x), axis=-1)
+    return p
+
+
+def sentence_probabilities(model: SequenceModel, text: str) -> np.ndarray:
+    """(2,): [P(was), P(were)] after the words of ``text`` before its first was/were."""
+    prefix, _ = split_at_verb(tokenize(text))
+    return verb_probabilities(model, [prefix])[0]
+
+
+def predictions(model: SequenceModel, sentences: Sequence[Sentence]) -> np.ndarray:
+    """Predicted classes (B,) for sentences (0 = was, 1 = were), in the order given."""
+    return verb_probabilities(model, [s.prefix for s in sentences]).argmax(axis=-1)
+
+
+DISTANCE_BINS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 31))   # words, both ends included
+
+
+def distance_bin(distance: int, bins=DISTANCE_BINS) -> tuple[int, int]:
+    """The (low, high) bin of ``bins`` that holds ``distance``."""
+    for lo, hi in bins:
+        if lo <= distance <= hi:
+            return (lo, hi)
+    raise ValueError(f"distance_bin(): distance {distance} lies outside every bin {bins}.")
+
+
+def evaluate(model: SequenceModel, sentences: Sequence[Sentence], *, bins=DISTANCE_BINS) -> dict[str, object]:
+    """:func:`errors_by` of the model's predictions on ``sentences``."""
+    return errors_by(sentences, predictions(model, sentences), bins=bins)
+
+
+def error_table(wrong, keys) -> dict:
+    """Group a boolean "wrong" array (B,) by keys (B entries, e.g. ints or (low, high) bins).
+
+    Returns {key: (count, error rate)}, sorted by key.
+    """
+    wrong = np.asarray(wrong, dtype=bool)
+    keys = list(keys)
+    if wrong.ndim != 1 or wrong.shape[0] != len(keys):
+        raise ValueError(f"error_table(): arguments 'wrong' and 'keys' must both have B entries, "
+                         f"but they have {wrong.shape} and {len(keys)}.")
+    groups: dict = {}
+    for w, k in zip(wrong, keys):
+        groups.setdefault(k, []).append(bool(w))
+    return {k: (len(groups[k]), float(np.mean(groups[k]))) for k in sorted(groups)}
+
+
+def errors_by(sentences: Sequence[Sentence], predicted, *, bins=DISTANCE_BINS) -> dict[str, object]:
+    """Error rates of predicted classes (B,) on ``sentences``.
+
+    Returns a dict: 'overall' (float); 'attractors' {a: (n, error)}; 'context' {earlier sentences:
+    (n, error)}; 'distance' {(lo, hi): (n, error)} over all sentences; 'distance_no_attractor' the
+    same over sentences without attractors.
+    """
+    predicted = np.asarray(predicted)
+    if predicted.shape != (len(sentences),):
+        raise ValueError(f"errors_by(): argument 'predicted' must have shape (B,) = ({len(sentences)},), "
+                         f"but it has shape {predicted.shape}.")
+    labels = np.array([s.label for s in sentences])
+    dist = [distance_bin(s.distance, bins) for s in sentences]
+    attr = np.array([s.attractors for s in sentences])
+    wrong = predicted != labels
+    clean = attr == 0
+    return {"overall": float(wrong.mean()), "attractors": error_table(wrong, attr.tolist()),
+            "context": error_table(wrong, [s.context for s in sentences]),
+            "distance": error_table(wrong, dist),
+            "distance_no_attractor": error_table(wrong[clean], [d for d, c in zip(dist, clean) if c])}
+
+
+def pooled_error(result: Mapping, table: str, keys) -> tuple[int, float]:
+    """(count, error rate) of the bins ``keys`` of one :func:`errors_by` table, pooled (weighted by count)."""
+    rows = [result[table][k] for k in keys if k in result[table]]
+    n = sum(r[0] for r in rows)
+    if n == 0:
+        raise ValueError(f"pooled_error(): no examples in the bins {list(keys)} of table '{table}'.")
+    return n, sum(r[0] * r[1] for r in rows) / n
+
+
+TABLES = ("attractors", "context", "distance", "distance_no_attractor")
+
+
+def seed_summary(results: Sequence[Mapping]) -> dict[str, object]:
+    """Combine :func:`errors_by` dicts of S training runs (seeds) on the same sentences.
+
+    Returns {'overall': array (S,), table: {key: (n, mean, min, max)} for each of :data:`TABLES`}.
+    """
+    results = list(results)
+    if not results:
+        raise ValueError("seed_summary(): argument 'results' is empty; pass one errors_by() dict per seed.")
+    out: dict[str, object] = {"overall": np.array([r["overall"] for r in results])}
+    for table in TABLES:
+        keys = list(results[0][table])
+        if any(list(r[table]) != keys for r in results):
+            raise ValueError(f"seed_summary(): the '{table}' bins differ between runs; evaluate on the same sentences.")
+        out[table] = {}
+        for k in keys:
+            errs = np.array([r[table][k][1] for r in results])
+            out[table][k] = (results[0][table][k][0], float(errs.mean()), float(errs.min()), float(errs.max()))
+    return out
+
+
+SEED_MARKERS = ("o", "s", "^", "D", "v", "P")
+Y_TICKS = (0, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def plot_errors(axes, per_seed: Mapping[str, Sequence[Mapping]], *, baseline: Mapping | None = None,
+                colors: Mapping[str, str] | None = None, trained_up_to: tuple[int, int] | None = None):
+    """Error (%) of every training run: against distance without attractors (axes[0]), against attractors (axes[1]).
+
+    The y axes are linear from 0 to 1 % and logarithmic above ('symlog').
+
+    Args:
+        per_seed: {name: [:func:`errors_by` dict of seed 0, seed 1, …]}; one thin line per run,
+            the model's colour, one marker per seed.
+        baseline: optional :func:`errors_by` dict of the last-noun shortcut (dashed, attractors panel only:
+            without attractors it is always right).
+        colors: colour per name (and 'last noun').
+        trained_up_to: (longest distance, most attractors) in the training split; beyond it the
+            axes are shaded.
+    """
+    ax_d, ax_a = axes
+    colors = dict(colors or {})
+    bins = None
+    for name, runs in per_seed.items():
+        for seed, r in enumerate(runs):
+            style = dict(color=colors.get(name), marker=SEED_MARKERS[seed % len(SEED_MARKERS)], lw=1.3, ms=5,
+                         alpha=0.9, label=f"{name}, seed {seed}")
+            rows = r["distance_no_attractor"]
+            bins = bins or list(r["distance"])
+            ax_d.plot([bins.index(k) for k in rows], [100 * v[1] for v in rows.values()], **style)
+            rows = r["attractors"]
+            ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], **style)
+    if baseline is not None:
+        rows = baseline["attractors"]
+        ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], ls="--", lw=2, color=colors.get("last noun"),
+                  label="last-noun shortcut")
+    ax_d.set_xticks(range(len(bins)), [f"{lo}–{hi}" for lo, hi in bins])
+    a_max = max(k for runs in per_seed.values() for r in runs for k in r["attractors"])
+    if trained_up_to is not None:
+        d_train, a_train = trained_up_to
+        first_beyond = next((k for k, (lo, hi) in enumerate(bins) if hi > d_train), None)
+        if first_beyond is not None:
+            ax_d.axvspan(first_beyond - 0.5, len(bins) - 0.5, color="0.92", zorder=0, label="longer than in training")
+        if a_max > a_train:
+            ax_a.axvspan(a_train + 0.5, a_max + 0.5, color="0.92", zorder=0, label="more than in training")
+    ax_d.set_xlim(-0.5, len(bins) - 0.5)
+    ax_a.set_xlim(-0.5, a_max + 0.5)
+    for ax in axes:        # linear up to 1 %, logarithmic above: small and large errors both stay readable
+        ax.set_yscale("symlog", linthresh=1.0, linscale=0.6)
+        ax.set_ylim(-0.1, 110.0)
+        ax.set_yticks(Y_TICKS, [f"{t:g}" for t in Y_TICKS])
+    ax_d.set_title("Distance alone: sentences without attractors")
+    ax_d.set_xlabel("distance from subject to verb (words)")
+    ax_d.set_ylabel("error (%), symlog scale")
+    ax_a.set_title("Attractors: all sentences")
+    ax_a.set_xlabel("attractors (nouns of the other number in between)")
+    ax_a.set_ylabel("error (%), symlog scale")
+    ax_a.set_xticks(range(a_max + 1))
+    handles, labels = ax_a.get_legend_handles_labels()
+    for h, lab in zip(*ax_d.get_legend_handles_labels()):
+        if lab not in labels:
+            handles.append(h)
+            labels.append(lab)
+    ax_a.legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    return axes
+
+
+def plot_learning_curves(ax, histories: Mapping[tuple[str, int], History], *, colors: Mapping[str, str] | None = None,
+                         target: float | None = None):
+    """Valid accuracy (%) against training step for every run {(name, seed): History}."""
+    colors = dict(colors or {})
+    for (name, seed), h in histories.items():
+        ax.plot(h.eval_step, [100 * a for a in h.eval_accuracy], color=colors.get(name),
+                marker=SEED_MARKERS[seed % len(SEED_MARKERS)], ms=4, lw=1.3, label=f"{name}, seed {seed}")
+    if target is not None:
+        ax.axhline(100 * target, color="0.4", ls=":", lw=1, label=f"early-stopping target {100 * target:.1f} %")
+    ax.set_title("Learning curves: accuracy on the valid split")
+    ax.set_xlabel("training step (batches of sentences)")
+    ax.set_ylabel("valid accuracy (%)")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return ax
+
+
+__all__ = ["NOUN_PAIRS", "VOCAB", "VERBS", "SLIDE_SENTENCE", "SLIDE_VARIANTS", "Sentence", "make_sentence",
+           "tokenize", "split_at_verb", "unknown_words", "analyse", "last_noun_prediction", "first_noun_prediction",
+           "encode", "encode_sentences", "group_by_length", "MixedLengths", "batch_sampler", "dataset_sentences",
+           "dataset_text", "parse_dataset", "load_dataset", "AgreementModel", "make_model", "train_model",
+           "verb_probabilities", "sentence_probabilities", "predictions", "DISTANCE_BINS", "distance_bin", "evaluate",
+           "error_table", "errors_by", "pooled_error", "seed_summary", "plot_errors", "plot_learning_curves"]

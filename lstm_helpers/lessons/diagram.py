@@ -1,0 +1,189 @@
+"""A labelled diagram of one LSTM cell, drawn with matplotlib (no image files).
+
+Layout (as in the slides and in Olah's "Understanding LSTM Networks")::
+
+    C_{t-1} ──⊙──────⊕────────┬──────> C_t      the cell-state highway (the notebook)
+              │f_t    │i_t⊙C̃_t  tanh
+              │      ⊙          │
+              │     │  │        ⊙ ── o_t
+              σ     σ  tanh     σ                 the gates: forget, input, candidate, output
+    h_{t-1} ──┴─────┴──┴────────┴              [h_{t-1}, x_t] feeds every gate
+              x_t                          h_t ─>
+
+:func:`draw_lstm_cell` draws it on an axis; ``highlight`` picks one part (a gate or the
+highway) to colour while the rest is greyed out, so that the gate notebooks can point at
+"their" gate. Every patch has a ``gid`` ('gate:forget', 'gate:input', 'gate:candidate',
+'gate:output', 'op:forget', 'op:input', 'op:add', 'op:output', 'tanh:output') for tests.
+"""
+from __future__ import annotations
+
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from ..support.checks import check_choice
+from ..support.plots import OKABE_ITO
+import matplotlib.pyplot as plt
+
+PARTS = ("forget", "input", "candidate", "output", "cell")
+# Accepted spellings for ``highlight`` -> canonical part name.
+ALIASES = {
+    "forget": "forget", "f": "forget", "f_t": "forget",
+    "input": "input", "i": "input", "i_t": "input",
+    "candidate": "candidate", "g": "candidate", "C_tilde": "candidate", "C_tilde_t": "candidate", "C̃_t": "candidate",
+    "output": "output", "o": "output", "o_t": "output",
+    "cell": "cell", "C": "cell", "C_t": "cell", "highway": "cell",
+}
+COLORS = {
+    "forget": OKABE_ITO["vermillion"],
+    "input": OKABE_ITO["bluish_green"],
+    "candidate": OKABE_ITO["orange"],
+    "output": OKABE_ITO["reddish_purple"],
+    "cell": OKABE_ITO["blue"],
+}
+NAMES = {
+    "forget": "forget gate\n(eraser)",
+    "input": "input gate\n(pen)",
+    "candidate": "candidate\n(what to write)",
+    "output": "output gate\n(highlighter)",
+}
+TITLE_NAMES = {"forget": "forget gate", "input": "input gate", "candidate": "candidate",
+               "output": "output gate", "cell": "cell state"}
+MUTED = "0.72"
+WIRE = "0.25"
+
+# Geometry (data coordinates of the axis).
+Y_HIGHWAY, Y_GATE, Y_BUS, Y_MID = 6.0, 2.9, 1.5, 4.45
+X_GATE = {"forget": 3.0, "input": 5.0, "candidate": 6.8, "output": 8.8}
+X_MUL_F, X_ADD, X_OUT, X_UP, X_END = 3.0, 6.8, 10.4, 11.4, 12.9
+R_OP = 0.32
+
+
+def _part_color(part: str, highlight: str | None) -> tuple[str, float]:
+    """(colour, line width) of a part given what is highlighted."""
+    if highlight is None:
+        return COLORS[part], 2.0
+    if part == highlight:
+        return COLORS[part], 3.2
+    return MUTED, 1.5
+
+
+def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = True, title: str | None = None):
+    """Draw one LSTM cell with its gates, the cell-state highway, inputs and outputs.
+
+    Args:
+        ax: a matplotlib axis; a new figure (pyplot) of size 9 × 5.4 is made if None.
+        highlight: None (every part in its colour) or one of 'forget', 'input', 'candidate',
+            'output', 'cell' (also 'f_t', 'i_t', 'C_tilde_t', 'o_t', 'C_t', 'highway'): that part
+            is coloured and drawn thicker, the other gates are grey.
+        show_names: write the gate names with the notebook analogy (eraser, pen, highlighter).
+        title: axis title; a default naming the highlighted part if None.
+
+    Returns:
+        the axis.
+    """
+    where = "draw_lstm_cell()"
+    if highlight is not None:
+        check_choice(highlight, "highlight", where, tuple(ALIASES))
+        highlight = ALIASES[highlight]
+    if ax is None:
+
+        _, ax = plt.subplots(figsize=(9.0, 5.4))
+    ax.set_xlim(-0.3, 13.3)
+    ax.set_ylim(-1.0, 8.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    def line(xs, ys, color=WIRE, lw=1.6, arrow=False, z=1):
+        if arrow:
+            ax.add_patch(FancyArrowPatch((xs[-2], ys[-2]), (xs[-1], ys[-1]), arrowstyle="-|>", mutation_scale=14,
+                                         color=color, lw=lw, zorder=z, shrinkA=0, shrinkB=0))
+            xs, ys = xs[:-1], ys[:-1]
+        if len(xs) > 1:
+            ax.plot(xs, ys, color=color, lw=lw, solid_capstyle="round", zorder=z)
+
+    def op(x, y, symbol, color, gid):
+        ax.add_patch(Circle((x, y), R_OP, facecolor="white", edgecolor=color, lw=2.0, zorder=4, gid=gid))
+        ax.text(x, y, symbol, ha="center", va="center", fontsize=17, color=color, zorder=5)
+
+    def label(x, y, text, color=WIRE, **kw):
+        kw.setdefault("fontsize", 12)
+        ax.text(x, y, text, color=color, zorder=6, **kw)
+
+    # The cell body.
+    ax.add_patch(FancyBboxPatch((1.5, 0.0), 10.4, 6.85, boxstyle="round,pad=0.05,rounding_size=0.4",
+                                facecolor="#F4F4F4", edgecolor="0.6", lw=1.2, zorder=0, gid="cell body"))
+
+    # Cell-state highway on top: C_{t-1} -> ⊙ f_t -> ⊕ i_t⊙C̃_t -> C_t.
+    c_col, c_lw = _part_color("cell", highlight)
+    c_lw = c_lw + 1.0
+    line([0.2, X_MUL_F - R_OP], [Y_HIGHWAY] * 2, c_col, c_lw)
+    line([X_MUL_F + R_OP, X_ADD - R_OP], [Y_HIGHWAY] * 2, c_col, c_lw)
+    line([X_ADD + R_OP, X_END], [Y_HIGHWAY] * 2, c_col, c_lw, arrow=True)
+    label(0.1, Y_HIGHWAY + 0.3, r"$C_{t-1}$", c_col, ha="left", va="bottom", fontsize=14)
+    label(X_END + 0.1, Y_HIGHWAY + 0.3, r"$C_t$", c_col, ha="right", va="bottom", fontsize=14)
+    label((X_MUL_F + X_ADD) / 2, Y_HIGHWAY + 0.22, "cell state = the notebook\n(information highway)", c_col,
+          ha="center", va="bottom", fontsize=9.5, style="italic")
+
+    # Input bus [h_{t-1}, x_t] feeding the four gates.
+    line([0.2, X_GATE["output"]], [Y_BUS] * 2, WIRE, 1.8)
+    label(0.1, Y_BUS + 0.2, r"$h_{t-1}$", WIRE, ha="left", va="bottom", fontsize=14)
+    line([2.0, 2.0], [-0.85, Y_BUS], WIRE, 1.8)
+    label(2.2, -0.95, r"$x_t$", WIRE, ha="left", va="bottom", fontsize=14)
+    ax.plot([2.0], [Y_BUS], "o", color=WIRE, ms=5, zorder=3)
+    label(1.85, Y_BUS - 0.2, r"$[h_{t-1}, x_t]$", WIRE, ha="right", va="top", fontsize=10)
+
+    gate_symbol = {"forget": "σ", "input": "σ", "candidate": "tanh", "output": "σ"}
+    for part, x in X_GATE.items():
+        col, lw = _part_color(part, highlight)
+        line([x, x], [Y_BUS, Y_GATE - 0.35], WIRE, 1.4)
+        ax.add_patch(Rectangle((x - 0.5, Y_GATE - 0.35), 1.0, 0.7, facecolor=col, edgecolor="black" if part == highlight
+                               else "0.3", lw=2.0 if part == highlight else 1.0, zorder=3, gid=f"gate:{part}"))
+        label(x, Y_GATE, gate_symbol[part], "white" if col != MUTED else "0.15", ha="center", va="center",
+              fontsize=13 if part != "candidate" else 11, weight="bold")
+        if show_names:
+            label(x, Y_BUS - 0.15, NAMES[part], col if col != MUTED else "0.5", ha="center", va="top",
+                  fontsize=9)
+
+    # Forget gate: f_t up into ⊙ on the highway.
+    col, lw = _part_color("forget", highlight)
+    line([X_MUL_F, X_MUL_F], [Y_GATE + 0.35, Y_HIGHWAY - R_OP], col, lw, arrow=True)
+    label(X_MUL_F - 0.12, Y_MID, r"$f_t$", col, ha="right", va="center", fontsize=14)
+    op(X_MUL_F, Y_HIGHWAY, "⊙", col, "op:forget")
+
+    # Input gate and candidate: i_t ⊙ C̃_t, then up into ⊕.
+    col_i, lw_i = _part_color("input", highlight)
+    col_g, lw_g = _part_color("candidate", highlight)
+    x_in = X_GATE["input"]
+    line([x_in, x_in, X_ADD - R_OP], [Y_GATE + 0.35, Y_MID, Y_MID], col_i, lw_i, arrow=True)
+    label(x_in - 0.12, Y_MID - 0.55, r"$i_t$", col_i, ha="right", va="center", fontsize=14)
+    line([X_ADD, X_ADD], [Y_GATE + 0.35, Y_MID - R_OP], col_g, lw_g, arrow=True)
+    label(X_ADD + 0.12, Y_MID - 0.75, r"$\tilde{C}_t$", col_g, ha="left", va="center", fontsize=14)
+    add_col = col_i if highlight != "candidate" else col_g
+    add_lw = max(lw_i, lw_g)
+    op(X_ADD, Y_MID, "⊙", add_col, "op:input")
+    line([X_ADD, X_ADD], [Y_MID + R_OP, Y_HIGHWAY - R_OP], add_col, add_lw, arrow=True)
+    label(X_ADD + 0.12, (Y_MID + Y_HIGHWAY) / 2, r"$i_t \odot \tilde{C}_t$", add_col, ha="left", va="center",
+          fontsize=12)
+    op(X_ADD, Y_HIGHWAY, "⊕", c_col, "op:add")
+
+    # Output: tanh(C_t), gated by o_t, gives h_t.
+    col_o, lw_o = _part_color("output", highlight)
+    y_tanh, y_mul = Y_MID + 0.15, Y_GATE
+    line([X_OUT, X_OUT], [Y_HIGHWAY, y_tanh + 0.3], c_col, 1.8, arrow=True)
+    ax.add_patch(FancyBboxPatch((X_OUT - 0.45, y_tanh - 0.25), 0.9, 0.5, boxstyle="round,pad=0.02,rounding_size=0.25",
+                                facecolor="white", edgecolor=col_o, lw=1.8, zorder=3, gid="tanh:output"))
+    label(X_OUT, y_tanh, "tanh", col_o, ha="center", va="center", fontsize=10.5)
+    line([X_OUT, X_OUT], [y_tanh - 0.25, y_mul + R_OP], col_o, 1.8, arrow=True)
+    x_o = X_GATE["output"]
+    line([x_o + 0.5, X_OUT - R_OP], [Y_GATE, y_mul], col_o, lw_o, arrow=True)
+    label((x_o + 0.5 + X_OUT - R_OP) / 2, Y_GATE + 0.12, r"$o_t$", col_o, ha="center", va="bottom", fontsize=14)
+    op(X_OUT, y_mul, "⊙", col_o, "op:output")
+    line([X_OUT, X_OUT, X_END], [y_mul - R_OP, Y_BUS, Y_BUS], col_o, lw_o, arrow=True)
+    label(X_END + 0.1, Y_BUS + 0.2, r"$h_t$", col_o, ha="right", va="bottom", fontsize=14)
+    line([X_UP, X_UP, X_UP], [Y_BUS, 7.0, 7.9], col_o, 1.6, arrow=True)
+    ax.plot([X_UP], [Y_BUS], "o", color=col_o, ms=5, zorder=3)
+    label(X_UP + 0.15, 7.7, r"$h_t$ (output)", col_o, ha="left", va="center", fontsize=11)
+
+    if title is None:
+        title = "One LSTM cell" if highlight is None else f"One LSTM cell: the {TITLE_NAMES[highlight]}"
+    ax.set_title(title)
+    return ax
