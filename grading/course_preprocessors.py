@@ -19,6 +19,9 @@ Items. A graded item is one grade cell ('<id>_tests') and the cells named '<id>'
 sanitize pass (FlagModifiedCells) through the autograded notebook to ZeroFlaggedItems.
 TimedExecute          autograde: nbgrader's Execute that appends how long the notebook took to run
                       (kernel start to shutdown) to the file named by $GRADE_TIMING_FILE.
+
+remove_hidden_tests(source, begin, end) is what nbgrader's ClearHiddenTests does to a cell's source
+(FlagModifiedCells compares a submitted test cell with the released one).
 """
 from __future__ import annotations
 
@@ -26,7 +29,6 @@ import json
 import os
 import time
 
-from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
@@ -48,6 +50,28 @@ def item_of(grade_id: str | None, grade_cells) -> tuple[str | None, list[str]]:
         return None, []
     best = max(owners, key=len)
     return best, sorted(items[best])
+
+
+def remove_hidden_tests(source: str, begin: str = "BEGIN HIDDEN TESTS", end: str = "END HIDDEN TESTS") -> str:
+    """``source`` without its hidden-test regions, line for line as nbgrader 0.9.6's ClearHiddenTests
+    (``begin`` / ``end`` are its ``begin_test_delimeter`` / ``end_test_delimeter``): a line containing
+    ``begin`` opens a region, a line containing ``end`` closes it; both lines and everything between go.
+    A line containing ``end`` outside a region goes too. Raises RuntimeError, with nbgrader's message,
+    for a region opened inside another one or never closed."""
+    kept = []
+    in_test = False
+    for line in source.split("\n"):
+        if begin in line:
+            if in_test:
+                raise RuntimeError("Encountered nested begin hidden tests statements")
+            in_test = True
+        elif end in line:
+            in_test = False
+        elif not in_test:
+            kept.append(line)
+    if in_test:
+        raise RuntimeError("No end hidden tests statement found")
+    return "\n".join(kept)
 
 
 def add_flag(nb, item: str, grade_cells: list[str], reason: str) -> None:
@@ -127,14 +151,20 @@ class FlagModifiedCells(OverwriteCells):
         self._submitted_source = cell.get("source", "")
         return super().preprocess_cell(cell, resources, cell_index)
 
+    def released_source(self, source: str) -> str:
+        """A source cell's code as released: its hidden tests removed with the delimiters that
+        ClearHiddenTests has in this configuration."""
+        hidden = ClearHiddenTests(parent=self)
+        return remove_hidden_tests(source, hidden.begin_test_delimeter, hidden.end_test_delimeter)
+
     def _as_released(self, name: str) -> bool:
         """The submitted source is the released one: the source cell with its hidden tests removed."""
-        cell = NotebookNode(source=self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).source)
-        ClearHiddenTests()._remove_hidden_test_region(cell)
+        released = self.released_source(self.gradebook.find_source_cell(name, self.notebook_id,
+                                                                         self.assignment_id).source)
 
         def norm(text):
             return [line.rstrip() for line in text.strip().splitlines()]
-        return norm(cell.source) == norm(self._submitted_source)
+        return norm(released) == norm(self._submitted_source)
 
     def add_missing_grade_cells(self, nb, resources):
         """Re-add deleted test cells after the nearest earlier cell of the source that is still there

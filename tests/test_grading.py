@@ -22,15 +22,24 @@ Fixture notebooks are written into a temporary folder, never under tests/ (nbval
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import os
 import pathlib
 import subprocess
 
 import pytest
+from nbformat.v4 import new_code_cell
+from nbgrader.preprocessors import ClearHiddenTests
+from traitlets.config import Config
 
 from grading_helpers import (ROOT, exercise_notebooks, exercises_start, grade_id, items, load, mutant_source,
                              source, strip_solution_markers, truncated)
+
+pytestmark = pytest.mark.slow  # one nbgrader release + grading batch: about 2 minutes
+_spec = importlib.util.spec_from_file_location("course_preprocessors", ROOT / "grading" / "course_preprocessors.py")
+course_preprocessors = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(course_preprocessors)
 
 NB = {p.stem: p for p in exercise_notebooks()}
 N01, N05, N07 = "01_rnn_gradient_decay", "05_input_gate", "07_full_lstm"
@@ -133,6 +142,65 @@ def graded(released, tmp_path_factory):
     return subs
 
 
+# ----------------------------------------------------------------------------- hidden tests
+HIDDEN = ["a = 1\n### BEGIN HIDDEN TESTS\nassert a == 1\n### END HIDDEN TESTS",
+          "a = 1\n### BEGIN HIDDEN TESTS\nassert a == 1\n### END HIDDEN TESTS\n",
+          "no hidden tests\nassert True\n",
+          "",
+          "x = 2\n    # BEGIN HIDDEN TESTS (indented, text after it)\n    assert x\n    # END HIDDEN TESTS\nx += 1",
+          "one\n### BEGIN HIDDEN TESTS\nh1\n### END HIDDEN TESTS\ntwo\n### BEGIN HIDDEN TESTS\n\nh2\n"
+          "### END HIDDEN TESTS\nthree",
+          "a stray end line goes too\n### END HIDDEN TESTS\nkept",
+          "a\r\n### BEGIN HIDDEN TESTS\r\nb\r\n### END HIDDEN TESTS\r\nc\r\n",
+          "### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS"]
+MALFORMED = ["### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS", "a\n### BEGIN HIDDEN TESTS\nb\n"]
+SECRET = Config({"ClearHiddenTests": {"begin_test_delimeter": "BEGIN SECRET", "end_test_delimeter": "END SECRET"}})
+
+
+def _nbgrader_clears(src: str, config: Config | None = None) -> str:
+    """What nbgrader's ClearHiddenTests makes of a test cell with source ``src``."""
+    cell = new_code_cell(src, metadata={"nbgrader": {"grade": True, "grade_id": "t_tests", "points": 1,
+                                                     "solution": False, "locked": True, "schema_version": 3}})
+    cell, _ = ClearHiddenTests(config=config or Config()).preprocess_cell(cell, {}, 0)
+    return cell.source
+
+
+def _test_cells() -> list[str]:
+    return [source(c) for path in NB.values() for c in load(path)["cells"]
+            if c["metadata"].get("nbgrader", {}).get("grade")]
+
+
+@pytest.mark.parametrize("src", HIDDEN + _test_cells())
+def test_hidden_tests_are_removed_exactly_as_nbgrader_removes_them(src):
+    assert course_preprocessors.remove_hidden_tests(src) == _nbgrader_clears(src)
+    assert course_preprocessors.FlagModifiedCells().released_source(src) == _nbgrader_clears(src)
+
+
+def test_hidden_tests_removed_line_by_line():
+    assert course_preprocessors.remove_hidden_tests(HIDDEN[0]) == "a = 1"
+    assert course_preprocessors.remove_hidden_tests(HIDDEN[1]) == "a = 1\n"
+    assert course_preprocessors.remove_hidden_tests(HIDDEN[4]) == "x = 2\nx += 1"
+    assert course_preprocessors.remove_hidden_tests(HIDDEN[5]) == "one\ntwo\nthree"
+    assert course_preprocessors.remove_hidden_tests(HIDDEN[6]) == "a stray end line goes too\nkept"
+    assert sum("HIDDEN TESTS" in src for src in _test_cells()) >= 6        # the notebooks have hidden tests
+
+
+@pytest.mark.parametrize("src", MALFORMED)
+def test_a_malformed_hidden_region_raises_as_in_nbgrader(src):
+    with pytest.raises(RuntimeError) as ours:
+        course_preprocessors.remove_hidden_tests(src)
+    with pytest.raises(RuntimeError) as theirs:
+        _nbgrader_clears(src)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_released_source_uses_the_configured_delimiters():
+    src = "a\n# BEGIN SECRET\nb\n# END SECRET\n### BEGIN HIDDEN TESTS\nc\n### END HIDDEN TESTS"
+    got = course_preprocessors.FlagModifiedCells(config=SECRET).released_source(src)
+    assert got == _nbgrader_clears(src, SECRET) == "a\n### BEGIN HIDDEN TESTS\nc\n### END HIDDEN TESTS"
+    assert course_preprocessors.FlagModifiedCells().released_source(src) == "a\n# BEGIN SECRET\nb\n# END SECRET"
+
+
 # ----------------------------------------------------------------------------- release
 def test_release_has_stubs_and_no_solution_or_hidden_test(released):
     for name, path in NB.items():
@@ -158,6 +226,10 @@ def test_release_has_stubs_and_no_solution_or_hidden_test(released):
         answers = [c for c in rel["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
         assert len(answers) == len(ITEMS[name]) >= 1
         assert all("raise NotImplementedError()" in source(c) for c in answers)
+        released_tests = {grade_id(c): source(c) for c in rel["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
+        for c in inst["cells"]:                  # a test cell as released: the instructor's, hidden tests removed
+            if c["metadata"].get("nbgrader", {}).get("grade"):
+                assert released_tests[grade_id(c)] == course_preprocessors.remove_hidden_tests(source(c))
 
 
 def test_the_release_covers_every_notebook_with_exercises(released):

@@ -113,15 +113,23 @@ def test_wrong_shapes_and_types_are_named():
     assert lh.check_decay_lag(right).passed
     assert lh.check_decay_lag(lambda rho: selfcheck.decay_lag_reference(rho)).passed
     assert lh.check_decay_lag(right + 7).mistake == "unknown"
+    assert lh.check_error_rates(lambda correct, groups: {"all": 0.1}).mistake == "wrong_type"
+    assert lh.check_error_rates(lambda correct, groups: {None: 0.1}).mistake == "wrong_type"
 
 
 def test_backward_check_is_a_numerical_gradient_check():
     """A backward pass that matches no listed mistake still fails, with the failing arrays named."""
+    engine = lh.bptt.step_backward        # a free variable: the check refuses an answer that names the engine
+
+    def right(dh_t, dC_next, cache, p):
+        return engine(dh_t, dC_next, cache, p)
+
     def backward(dh_t, dC_next, cache, p):
-        g = selfcheck._bwd_ref()(dh_t, dC_next, cache, p)
+        g = engine(dh_t, dC_next, cache, p)
         g["db_o"] = g["db_o"] * 1.01                                   # 1 % off in one array only
         return g
 
+    assert lh.check_lstm_step_backward(right).passed                   # the reference the test starts from
     check = lh.check_lstm_step_backward(backward)
     assert not check.passed and check.mistake == "unknown"
     assert "db_o" in check.message and "dW_o" not in check.message
