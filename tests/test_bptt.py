@@ -62,7 +62,7 @@ def test_backward_steps_equal_the_engine(rng, with_final):
     # the per-step totals equal the engine's state gradients
     _, _, _, cache = lh.lstm_forward(x, h0, C0, lstm.weight_ih, lstm.weight_hh, lstm.bias_ih + lstm.bias_hh)
     e = lh.lstm_backward(d_out, dh_T, dC_T, cache, keep_state_grads=True)
-    np.testing.assert_allclose(g["C"], e["c"], rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(g["C"], e["C"], rtol=1e-11, atol=1e-12)
     np.testing.assert_allclose(g["h"], e["h"], rtol=1e-11, atol=1e-12)
 
 

@@ -40,22 +40,22 @@ def test_lstm_batch_equals_separate_sequences(T, B, D, H, name):
     rng = np.random.default_rng(T * B + H)
     w_ih, w_hh, b = _weights(rng, 4 * H, D, H)
     x = rng.standard_normal((T, B, D))
-    h0, c0 = 0.5 * rng.standard_normal((B, H)), rng.standard_normal((B, H))
-    d_out, dh_T, dc_T = rng.standard_normal((T, B, H)), rng.standard_normal((B, H)), rng.standard_normal((B, H))
+    h0, C0 = 0.5 * rng.standard_normal((B, H)), rng.standard_normal((B, H))
+    d_out, dh_T, dC_T = rng.standard_normal((T, B, H)), rng.standard_normal((B, H)), rng.standard_normal((B, H))
 
-    out, hT, cT, cache = lstm_forward(x, h0, c0, w_ih, w_hh, b, cfg)
-    g = lstm_backward(d_out, dh_T, dc_T, cache, keep_state_grads=True)
+    out, h_T, C_T, cache = lstm_forward(x, h0, C0, w_ih, w_hh, b, cfg)
+    g = lstm_backward(d_out, dh_T, dC_T, cache, keep_state_grads=True)
     sums = {k: np.zeros_like(g[k]) for k in ("weight_ih", "weight_hh", "bias")}
     for n in range(B):
         one = slice(n, n + 1)
-        o1, h1, c1, k1 = lstm_forward(x[:, one], h0[one], c0[one], w_ih, w_hh, b, cfg)
-        g1 = lstm_backward(d_out[:, one], dh_T[one], dc_T[one], k1, keep_state_grads=True)
+        o1, h1, C1, k1 = lstm_forward(x[:, one], h0[one], C0[one], w_ih, w_hh, b, cfg)
+        g1 = lstm_backward(d_out[:, one], dh_T[one], dC_T[one], k1, keep_state_grads=True)
         np.testing.assert_allclose(out[:, one], o1, **TOL)
-        np.testing.assert_allclose(hT[one], h1, **TOL)
-        np.testing.assert_allclose(cT[one], c1, **TOL)
-        for key in ("x", "c", "h"):
+        np.testing.assert_allclose(h_T[one], h1, **TOL)
+        np.testing.assert_allclose(C_T[one], C1, **TOL)
+        for key in ("x", "C", "h"):
             np.testing.assert_allclose(g[key][:, one], g1[key], **TOL, err_msg=key)
-        for key in ("h0", "c0"):
+        for key in ("h0", "C0"):
             np.testing.assert_allclose(g[key][one], g1[key], **TOL, err_msg=key)
         for key in sums:
             sums[key] += g1[key]

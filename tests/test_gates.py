@@ -163,3 +163,26 @@ def test_cell_trajectory_is_the_recurrence(rng):
         gates.cell_trajectory(f[:3], i, C_tilde)
     with pytest.raises(ValueError, match="'C_0'"):
         gates.cell_trajectory(f, i, C_tilde, np.zeros(H + 1))
+
+
+def test_gate_value_is_one_unit_of_a_gate():
+    assert gates.gate_value(0.0, 0.0, 0.0) == 0.5
+    f = gates.gate_value(-2.5, 0.3, 1.7)
+    assert isinstance(f, float) and f == pytest.approx(float(lh.sigmoid(np.array(-2.5 * 1.7 + 0.3))), abs=1e-15)
+    # the same number as the slides' forget_gate with H = 1, D = 1 and a zero h_{t-1}
+    same = gates.forget_gate(np.zeros(1), np.array([1.7]), np.array([[0.0, -2.5]]), np.array([0.3]))
+    assert f == pytest.approx(float(same[0]), abs=1e-15)
+    x = np.linspace(-6.0, 6.0, 13).reshape(13, 1)
+    curve = gates.gate_value(4.0, -1.0, x)
+    assert curve.shape == x.shape
+    np.testing.assert_allclose(curve, lh.sigmoid(4.0 * x - 1.0), rtol=1e-15)
+    assert 0.0 <= gates.gate_value(4.0, -6.0, -4.0) < 1e-9 and gates.gate_value(4.0, 6.0, 4.0) > 1 - 1e-9
+
+
+@pytest.mark.parametrize("args,exc,name", [(("w", 0.0, 1.0), TypeError, "w"), ((1.0, np.inf, 1.0), ValueError, "b"),
+                                           ((1.0, 0.0, None), TypeError, "x"),
+                                           ((1.0, 0.0, np.array([0.0, np.nan])), ValueError, "x"),
+                                           ((1.0, 0.0, np.arange(3)), TypeError, "x")])
+def test_gate_value_checks_its_arguments(args, exc, name):
+    with pytest.raises(exc, match=rf"gate_value\(\): argument '{name}'"):
+        gates.gate_value(*args)

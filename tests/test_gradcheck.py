@@ -34,7 +34,7 @@ def _x(seed=0, T=T, B=B):
 @pytest.mark.parametrize("case", list(LSTM_BUILDERS))
 def test_lstm_gradients(case):
     errors = lh.check_layer_gradients(LSTM_BUILDERS[case](), _x(1))
-    assert set(errors) == {"weight_ih", "weight_hh", "bias_ih", "bias_hh", "x", "h0", "c0"}
+    assert set(errors) == {"weight_ih", "weight_hh", "bias_ih", "bias_hh", "x", "h0", "C0"}
     assert max(errors.values()) < TOL, errors
 
 
@@ -94,13 +94,13 @@ def test_check_detects_wrong_lstm_derivative(monkeypatch):
     real = lstm_module.lstm_forward
 
     def buggy_forward(*args, **kwargs):
-        out, h, c, cache = real(*args, **kwargs)
-        cache.tanh_c = cache.c.copy()
-        return out, h, c, cache
+        out, h, C, cache = real(*args, **kwargs)
+        cache.tanh_C = cache.C.copy()
+        return out, h, C, cache
 
     monkeypatch.setattr(lstm_module, "lstm_forward", buggy_forward)
     errors = lh.check_layer_gradients(lstm, x)
-    assert errors["weight_hh"] > 1e-3 and errors["c0"] > 1e-3, errors
+    assert errors["weight_hh"] > 1e-3 and errors["C0"] > 1e-3, errors
 
 
 def test_check_detects_a_wrong_cell_path(monkeypatch):
@@ -108,16 +108,16 @@ def test_check_detects_a_wrong_cell_path(monkeypatch):
     lstm = lh.LSTM(D, H, seed=16)
     real = lstm_module.lstm_backward
 
-    def halved_f(d_out, dh_T, dc_T, cache, **kw):
+    def halved_f(d_out, dh_T, dC_T, cache, **kw):
         cache.gates[:, :, H:2 * H] *= 0.5  # backward sees f_t / 2
         try:
-            return real(d_out, dh_T, dc_T, cache, **kw)
+            return real(d_out, dh_T, dC_T, cache, **kw)
         finally:
             cache.gates[:, :, H:2 * H] *= 2.0
 
     monkeypatch.setattr(lstm_module, "lstm_backward", halved_f)
     errors = lh.check_layer_gradients(lstm, _x(8))
-    assert errors["c0"] > 1e-3, errors
+    assert errors["C0"] > 1e-3, errors
 
 
 def test_rel_error():

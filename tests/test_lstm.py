@@ -62,8 +62,8 @@ def data(seed=0, T=T, B=B, dtype=np.float64):
     r = np.random.default_rng(seed)
     x = r.standard_normal((T, B, D)).astype(dtype)
     h0 = (0.5 * r.standard_normal((B, H))).astype(dtype)
-    c0 = r.standard_normal((B, H)).astype(dtype)
-    return x, h0, c0
+    C0 = r.standard_normal((B, H)).astype(dtype)
+    return x, h0, C0
 
 
 def test_variant_list_is_covered():
@@ -74,12 +74,12 @@ def test_variant_list_is_covered():
 def test_forward_matches_slide_formulas(case):
     build, flags = CASES[case]
     lstm = build(seed=3)
-    x, h0, c0 = data()
-    out, (hT, cT) = lstm.forward(x, (h0, c0))
-    ref = reference_lstm(lstm.gate_weights(), flags, x, h0, c0)
+    x, h0, C0 = data()
+    out, (h_T, C_T) = lstm.forward(x, (h0, C0))
+    ref = reference_lstm(lstm.gate_weights(), flags, x, h0, C0)
     np.testing.assert_allclose(out, ref["h_t"], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(hT, ref["h_t"][-1], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(cT, ref["C_t"][-1], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(h_T, ref["h_t"][-1], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(C_T, ref["C_t"][-1], rtol=1e-12, atol=1e-14)
     gates = lstm.last_gates()
     for k in ref:
         np.testing.assert_allclose(gates[k], ref[k], rtol=1e-12, atol=1e-14, err_msg=k)
@@ -97,8 +97,8 @@ def test_config_matches_requested_flags(case):
 def test_removed_gate_is_one_and_its_weights_get_no_gradient(flag):
     gate = REMOVABLE[flag]
     lstm = lh.LSTM(D, H, **{flag: False}, seed=1)
-    x, h0, c0 = data(1)
-    out, state = lstm.forward(x, (h0, c0))
+    x, h0, C0 = data(1)
+    out, state = lstm.forward(x, (h0, C0))
     key = {"i": "i_t", "f": "f_t", "o": "o_t"}[gate]
     assert np.all(lstm.last_gates()[key] == 1.0)
     rows = slice(BLOCK[gate] * H, (BLOCK[gate] + 1) * H)
@@ -111,45 +111,45 @@ def test_removed_gate_is_one_and_its_weights_get_no_gradient(flag):
     # ... and changing those weights changes nothing.
     for name in lstm.param_names:
         getattr(lstm, name)[rows] += 10.0
-    out2, _ = lstm.forward(x, (h0, c0))
+    out2, _ = lstm.forward(x, (h0, C0))
     np.testing.assert_array_equal(out2, out)
 
 
 def test_original_1997_keeps_cell_state_additive():
     lstm = lh.LSTM.original_1997(D, H, seed=2)
-    x, h0, c0 = data(2)
-    lstm.forward(x, (h0, c0))
+    x, h0, C0 = data(2)
+    lstm.forward(x, (h0, C0))
     g = lstm.last_gates()
-    C_prev = np.concatenate([c0[None], g["C_t"][:-1]])
+    C_prev = np.concatenate([C0[None], g["C_t"][:-1]])
     np.testing.assert_allclose(g["C_t"], C_prev + g["i_t"] * g["C_tilde_t"], rtol=1e-13, atol=1e-15)
 
 
 @pytest.mark.parametrize("case", ["vanilla", "output_gate=False", "output_activation=False"])
 def test_step_equals_forward_with_one_time_step(case):
     lstm = CASES[case][0](seed=4)
-    x, h0, c0 = data(4)
-    state = (h0, c0)
+    x, h0, C0 = data(4)
+    state = (h0, C0)
     out_all, _ = lstm.forward(x, state)
     for t in range(T):
-        h, c = lstm.step(x[t], state)
-        out1, (h1, c1) = lstm.forward(x[t:t + 1], state)
+        h, C = lstm.step(x[t], state)
+        out1, (h1, C1) = lstm.forward(x[t:t + 1], state)
         np.testing.assert_array_equal(h, h1)
-        np.testing.assert_array_equal(c, c1)
+        np.testing.assert_array_equal(C, C1)
         np.testing.assert_array_equal(h, out1[0])
         np.testing.assert_allclose(h, out_all[t], rtol=1e-13, atol=1e-15)
-        state = (h, c)
+        state = (h, C)
     assert lstm.step(x[0])[0].shape == (B, H)
 
 
 def test_state_carried_over_equals_one_run():
     lstm = lh.LSTM(D, H, seed=5)
-    x, h0, c0 = data(5, T=9)
-    out, (hT, cT) = lstm.forward(x, (h0, c0))
-    out_a, state_a = lstm.forward(x[:4], (h0, c0))
-    out_b, (hT2, cT2) = lstm.forward(x[4:], state_a)
+    x, h0, C0 = data(5, T=9)
+    out, (h_T, C_T) = lstm.forward(x, (h0, C0))
+    out_a, state_a = lstm.forward(x[:4], (h0, C0))
+    out_b, (h_T2, C_T2) = lstm.forward(x[4:], state_a)
     np.testing.assert_allclose(np.concatenate([out_a, out_b]), out, rtol=1e-13, atol=1e-15)
-    np.testing.assert_allclose(hT2, hT, rtol=1e-13, atol=1e-15)
-    np.testing.assert_allclose(cT2, cT, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(h_T2, h_T, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(C_T2, C_T, rtol=1e-13, atol=1e-15)
 
 
 def test_default_state_is_zero():
@@ -180,10 +180,10 @@ def test_torch_layout_and_gate_weights_views():
 
 def test_set_gate_weights_round_trips():
     lstm = lh.LSTM(D, H, seed=8)
-    x, h0, c0 = data(8)
-    out, _ = lstm.forward(x, (h0, c0))
+    x, h0, C0 = data(8)
+    out, _ = lstm.forward(x, (h0, C0))
     lstm.set_gate_weights(**lstm.gate_weights())
-    np.testing.assert_array_equal(lstm.forward(x, (h0, c0))[0], out)
+    np.testing.assert_array_equal(lstm.forward(x, (h0, C0))[0], out)
     r = np.random.default_rng(0)
     new = {k: r.standard_normal(v.shape) for k, v in lstm.gate_weights().items()}
     lstm.set_gate_weights(**new)
@@ -205,14 +205,14 @@ def test_last_gates_keys_and_shapes():
     lstm = lh.LSTM(D, H, seed=9)
     with pytest.raises(ValueError, match="forward"):
         lstm.last_gates()
-    x, h0, c0 = data(9)
-    out, (hT, cT) = lstm.forward(x, (h0, c0))
+    x, h0, C0 = data(9)
+    out, (h_T, C_T) = lstm.forward(x, (h0, C0))
     g = lstm.last_gates()
     assert set(g) == {"f_t", "i_t", "C_tilde_t", "o_t", "C_t", "h_t"}
     for k, v in g.items():
         assert v.shape == (T, B, H), k
     np.testing.assert_array_equal(g["h_t"], out)
-    np.testing.assert_array_equal(g["C_t"][-1], cT)
+    np.testing.assert_array_equal(g["C_t"][-1], C_T)
     for k in ("f_t", "i_t", "o_t"):
         assert np.all((g[k] > 0) & (g[k] < 1))
     assert np.all(np.abs(g["C_tilde_t"]) < 1)
@@ -226,13 +226,13 @@ def test_float32_end_to_end_and_close_to_float64():
     for name in l64.param_names:  # same numbers in both precisions
         assert getattr(l32, name).dtype == np.float32
         getattr(l64, name)[:] = getattr(l32, name)
-    x, h0, c0 = data(10)
-    out32, (h32, c32) = l32.forward(x.astype(np.float32), (h0.astype(np.float32), c0.astype(np.float32)))
-    out64, (h64, c64) = l64.forward(x, (h0, c0))
-    for a in (out32, h32, c32, *l32.last_gates().values()):
+    x, h0, C0 = data(10)
+    out32, (h32, C32) = l32.forward(x.astype(np.float32), (h0.astype(np.float32), C0.astype(np.float32)))
+    out64, (h64, C64) = l64.forward(x, (h0, C0))
+    for a in (out32, h32, C32, *l32.last_gates().values()):
         assert a.dtype == np.float32
     np.testing.assert_allclose(out32, out64, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(c32, c64, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(C32, C64, rtol=1e-5, atol=1e-6)
     d = np.random.default_rng(1).standard_normal(out64.shape)
     dx32 = l32.backward(d.astype(np.float32), (np.ones((B, H), np.float32), None))
     dx64 = l64.backward(d, (np.ones((B, H)), None))
@@ -315,8 +315,8 @@ def test_backward_before_forward_and_grad_keys():
     with pytest.raises(ValueError, match=r"forward\(\) first"):
         lstm.backward(np.zeros((T, B, H)))
     assert lstm.cache is None
-    x, h0, c0 = data(15)
-    out, _ = lstm.forward(x, (h0, c0))
+    x, h0, C0 = data(15)
+    out, _ = lstm.forward(x, (h0, C0))
     assert lstm.cache is not None and lstm.cache.x.shape == (T, B, D)
     dx = lstm.backward(np.ones_like(out))
     assert dx.shape == x.shape
@@ -325,8 +325,8 @@ def test_backward_before_forward_and_grad_keys():
         assert lstm.grads[k].shape == getattr(lstm, k).shape
     np.testing.assert_array_equal(lstm.grads["bias_ih"], lstm.grads["bias_hh"])
     assert lstm.grads["bias_ih"] is not lstm.grads["bias_hh"]
-    dh0, dc0 = lstm.grad_state
-    assert dh0.shape == dc0.shape == (B, H)
+    dh0, dC0 = lstm.grad_state
+    assert dh0.shape == dC0.shape == (B, H)
     # d_state entries may be None, and (None, None) equals no d_state at all.
     dx2 = lstm.backward(np.ones_like(out), (None, None))
     np.testing.assert_array_equal(dx2, dx)
@@ -334,8 +334,8 @@ def test_backward_before_forward_and_grad_keys():
 
 def test_backward_is_linear_in_upstream_gradient():
     lstm = lh.LSTM(D, H, seed=16)
-    x, h0, c0 = data(16)
-    out, _ = lstm.forward(x, (h0, c0))
+    x, h0, C0 = data(16)
+    out, _ = lstm.forward(x, (h0, C0))
     r = np.random.default_rng(2)
     d1, d2 = r.standard_normal(out.shape), r.standard_normal(out.shape)
     g1 = lstm.backward(d1)
@@ -346,22 +346,22 @@ def test_backward_is_linear_in_upstream_gradient():
 
 def test_function_level_forward_backward_and_state_grads():
     lstm = lh.LSTM(D, H, seed=17)
-    x, h0, c0 = data(17)
+    x, h0, C0 = data(17)
     bias = lstm.bias_ih + lstm.bias_hh
-    out, hT, cT, cache = lstm_forward(x, h0, c0, lstm.weight_ih, lstm.weight_hh, bias, LSTMConfig())
-    out_cls, (hT_cls, cT_cls) = lstm.forward(x, (h0, c0))
+    out, h_T, C_T, cache = lstm_forward(x, h0, C0, lstm.weight_ih, lstm.weight_hh, bias, LSTMConfig())
+    out_cls, (h_T_cls, C_T_cls) = lstm.forward(x, (h0, C0))
     np.testing.assert_array_equal(out, out_cls)
-    np.testing.assert_array_equal(cT, cT_cls)
-    dc_T = np.random.default_rng(3).standard_normal((B, H))
-    g = lstm_backward(np.zeros((T, B, H)), None, dc_T, cache, keep_state_grads=True)
-    assert set(g) == {"x", "h0", "c0", "weight_ih", "weight_hh", "bias", "c", "h"}
-    assert g["c"].shape == g["h"].shape == (T, B, H)
-    np.testing.assert_array_equal(g["c"][-1], dc_T)          # nothing else reaches C_T
+    np.testing.assert_array_equal(C_T, C_T_cls)
+    dC_T = np.random.default_rng(3).standard_normal((B, H))
+    g = lstm_backward(np.zeros((T, B, H)), None, dC_T, cache, keep_state_grads=True)
+    assert set(g) == {"x", "h0", "C0", "weight_ih", "weight_hh", "bias", "C", "h"}
+    assert g["C"].shape == g["h"].shape == (T, B, H)
+    np.testing.assert_array_equal(g["C"][-1], dC_T)          # nothing else reaches C_T
     np.testing.assert_array_equal(g["h"][-1], 0.0)
     f = lstm.last_gates()["f_t"]
     # ∂L/∂C_0 is what reaches C_1 times f_1.
-    np.testing.assert_allclose(g["c0"], g["c"][0] * f[0], rtol=1e-13)
-    assert "c" not in lstm_backward(np.zeros((T, B, H)), None, dc_T, cache)
+    np.testing.assert_allclose(g["C0"], g["C"][0] * f[0], rtol=1e-13)
+    assert "C" not in lstm_backward(np.zeros((T, B, H)), None, dC_T, cache)
 
 
 def test_from_variant_and_repr():

@@ -5,18 +5,19 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.lessons.memory_sim import (SLIDE_SCRIPT, MemoryTrace, ScriptedEvent, event_retention, event_streams,
-                                     memory_states, rewrite_fraction, script_arrays, simulate_memory)
+from lstm_helpers.lessons.memory_sim import (PRESETS, SLIDE_SCRIPT, MemoryTrace, ScriptedEvent, event_retention,
+                                             event_streams, memory_states, preset_arrays, rewrite_fraction,
+                                             script_arrays, simulate_memory)
 
 
-def _loop(f, i, o, g, c0=0.0):
+def _loop(f, i, o, g, C_0=0.0):
     """The recurrence written out step by step, independent of the module."""
-    C, h, c = [], [], np.asarray(c0, dtype=float)
+    C_all, h_all, C = [], [], np.asarray(C_0, dtype=float)
     for t in range(len(f)):
-        c = f[t] * c + i[t] * g[t]
-        C.append(c)
-        h.append(o[t] * np.tanh(c))
-    return np.array(C), np.array(h)
+        C = f[t] * C + i[t] * g[t]
+        C_all.append(C)
+        h_all.append(o[t] * np.tanh(C))
+    return np.array(C_all), np.array(h_all)
 
 
 def _random_gates(rng, T, H=None):
@@ -86,13 +87,13 @@ def test_forget_product_matches_finite_differences(rng):
 
 def test_contributions_add_up_to_the_cell_state(rng):
     f, i, o, g = _random_gates(rng, 6, 3)
-    c0 = rng.normal(size=3)
-    tr = simulate_memory(f, i, o, g, C_0=c0)
+    C_0 = rng.normal(size=3)
+    tr = simulate_memory(f, i, o, g, C_0=C_0)
     np.testing.assert_allclose(tr.contributions.sum(axis=0), tr.C_t, atol=1e-13)
     for k in range(1, 7):
         np.testing.assert_array_equal(tr.contributions[k, :k - 1], 0.0)       # nothing before it was written
         np.testing.assert_allclose(tr.contributions[k, k - 1], i[k - 1] * g[k - 1])
-    np.testing.assert_allclose(tr.contributions[0, -1], c0 * tr.forget_product[0])
+    np.testing.assert_allclose(tr.contributions[0, -1], C_0 * tr.forget_product[0])
 
 
 def test_shapes_and_broadcasting(rng):
@@ -197,3 +198,33 @@ def test_lstm_with_a_large_forget_bias_keeps_an_event_longer_than_an_rnn():
     r_lstm = event_retention(memory_states(lstm, xe), memory_states(lstm, xn))
     assert r_lstm[10] > r_rnn[10]
     assert rewrite_fraction(memory_states(lstm, xe)) < rewrite_fraction(memory_states(rnn, xe))
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_presets_change_only_the_gates_they_name(preset):
+    script = script_arrays()
+    a = preset_arrays(preset)
+    assert a["words"] == script["words"] and a["events"] == script["events"]
+    for k in ("o_t", "C_tilde_t"):
+        np.testing.assert_array_equal(a[k], script[k])
+    want_f = {"slides": script["f_t"], "rewrite": 0.0, "never_erase": 1.0}[preset]
+    want_i = {"slides": script["i_t"], "rewrite": 1.0, "never_erase": script["i_t"]}[preset]
+    np.testing.assert_array_equal(a["f_t"], np.broadcast_to(want_f, script["f_t"].shape))
+    np.testing.assert_array_equal(a["i_t"], np.broadcast_to(want_i, script["i_t"].shape))
+    for k in ("f_t", "i_t", "o_t", "C_tilde_t"):
+        assert a[k].shape == (len(SLIDE_SCRIPT),) and a[k].dtype == np.float64, k
+
+
+def test_rewrite_preset_keeps_only_the_last_word():
+    a = preset_arrays("rewrite")
+    tr = simulate_memory(a["f_t"], a["i_t"], a["o_t"], a["C_tilde_t"])
+    np.testing.assert_array_equal(tr.C_t, a["C_tilde_t"])         # f = 0, i = 1: C_t = C̃_t
+    short = SLIDE_SCRIPT[:3]
+    assert preset_arrays("never_erase", short)["f_t"].shape == (3,)
+
+
+def test_preset_arguments_are_checked():
+    with pytest.raises(ValueError, match=r"preset_arrays\(\): argument 'preset'"):
+        preset_arrays("forget_all")
+    with pytest.raises(TypeError, match="'script'"):
+        preset_arrays("slides", [("The", "an article", 0.9, 0.3, 0.2, 0.0)])

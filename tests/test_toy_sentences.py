@@ -166,3 +166,74 @@ def test_format_table_aligns_labels():
     lines = text.splitlines()
     assert len(lines) == 3 and "x" in lines[0] and lines[2].startswith("bb")
     assert len({len(line) for line in lines}) == 1
+
+
+# ----------------------------------------------------------------------------- the widgets' experiments
+def test_forget_trace_changes_only_the_cat_units_eraser(trace):
+    default = ts.forget_trace(float(ts.slide_weights()["W_f"][U["cat"], ts.column("dog")]), ts.KEEP_BIAS, 1.0)
+    for k in ("f_t", "C_t", "h_t"):
+        np.testing.assert_allclose(default[k], trace[k], rtol=1e-12, atol=1e-15, err_msg=k)
+    tr = ts.forget_trace(-2.0, 1.5, 0.4)
+    z = -2.0 * 0.4 + 1.5                                   # the h_{t-1} columns of W_f are zero
+    assert tr["f_t"][T_DOG, U["cat"]] == pytest.approx(float(lh.sigmoid(np.array(z))), abs=1e-12)
+    assert tr["f_t"][0, U["cat"]] == pytest.approx(float(lh.sigmoid(np.array(1.5))), abs=1e-12)  # b at every word
+    X = ts.encode(ts.SENTENCE)
+    X[T_DOG] *= 0.4
+    others = [U["dog"], U["hungry"], U["sleeping"]]          # the other rows keep the slide weights
+    np.testing.assert_array_equal(tr["f_t"][:, others], ts.run(X)["f_t"][:, others])
+    # x = 0: no 'dog' in the input, the eraser rests at σ(b) and the dog unit is barely written
+    rest = ts.forget_trace(-10.0, 3.0, 0.0)
+    assert rest["f_t"][T_DOG, U["cat"]] == pytest.approx(float(lh.sigmoid(np.array(3.0))), abs=1e-12)
+    assert rest["C_t"][T_DOG, U["dog"]] < 0.05 < trace["C_t"][T_DOG, U["dog"]]
+
+
+def test_input_trace_writes_the_chosen_pen_and_candidate(trace):
+    t, u = T_SLEEPING, U["hungry"]
+    tr = ts.input_trace(t, "hungry", 0.3, -1.0)
+    assert tr["i_t"][t, u] == 0.3 and tr["C_tilde_t"][t, u] == -1.0
+    assert tr["C_t"][t, u] == pytest.approx(tr["f_t"][t, u] * tr["C_prev"][t, u] + 0.3 * -1.0, abs=1e-15)
+    assert tr["written"][t, u] == -0.3 and tr["kept"][t, u] == tr["f_t"][t, u] * tr["C_prev"][t, u]
+    np.testing.assert_allclose(tr["kept"] + tr["written"], tr["C_t"], rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(tr["C_t"][:t], trace["C_t"][:t], rtol=1e-12, atol=1e-15)   # the past is untouched
+    others = [k for k in range(ts.H) if k != u]
+    np.testing.assert_allclose(tr["C_t"][:, others], trace["C_t"][:, others], rtol=1e-12, atol=1e-15)
+    closed = ts.input_trace(T_SLEEPING, "sleeping", 0.0, 1.0)
+    np.testing.assert_array_equal(closed["C_t"][:, U["sleeping"]], 0.0)   # its own word is the only writer
+
+
+def test_output_trace_sets_the_highlighter_at_and_and_never_the_cell(trace):
+    tr = ts.output_trace(0.2, 0.9, 0.6)
+    np.testing.assert_allclose(tr["o_t"][T_AND], [0.6, 0.2, 0.6, 0.9])          # cat, dog, hungry, sleeping
+    np.testing.assert_allclose(tr["C_t"], trace["C_t"], rtol=1e-12, atol=1e-15)   # o_t never changes C_t
+    np.testing.assert_allclose(tr["h_t"][T_AND], tr["o_t"][T_AND] * np.tanh(tr["C_t"][T_AND]), rtol=1e-15)
+    slides = ts.SLIDE_OUTPUT_AT_AND
+    np.testing.assert_allclose(ts.output_trace(slides["dog"], slides["sleeping"], slides["cat"])["h_t"],
+                               trace["h_t"], rtol=1e-12, atol=1e-15)
+    kept = ts.output_trace(0.9, 0.7, 0.1, erased=False)
+    keep = float(lh.sigmoid(np.array(ts.KEEP_BIAS)))
+    for unit in ts.OLD_CONTEXT_UNITS:
+        assert kept["f_t"][T_DOG, U[unit]] == pytest.approx(keep, abs=1e-15)
+        # nothing is written to them after "dog" (C̃_t = 0 there), so C_t scales with that one gate
+        ratio = keep / trace["f_t"][T_DOG, U[unit]]
+        assert kept["C_t"][T_AND, U[unit]] == pytest.approx(ratio * trace["C_t"][T_AND, U[unit]], rel=1e-12)
+        assert ratio > 4
+
+
+@pytest.mark.parametrize("call,exc,name", [
+    (lambda: ts.forget_trace("big", 0.0, 1.0), TypeError, "w"),
+    (lambda: ts.forget_trace(0.0, np.nan, 1.0), ValueError, "b"),
+    (lambda: ts.forget_trace(0.0, 0.0, 1.5), ValueError, "x"),
+    (lambda: ts.input_trace(len(ts.SENTENCE), "cat", 0.5, 0.5), ValueError, "t"),
+    (lambda: ts.input_trace(True, "cat", 0.5, 0.5), TypeError, "t"),
+    (lambda: ts.input_trace(2.0, "cat", 0.5, 0.5), TypeError, "t"),
+    (lambda: ts.input_trace(2, "bird", 0.5, 0.5), ValueError, "unit"),
+    (lambda: ts.input_trace(2, "cat", 1.2, 0.5), ValueError, "i_t"),
+    (lambda: ts.input_trace(2, "cat", 0.5, -1.5), ValueError, "C_tilde_t"),
+    (lambda: ts.output_trace(-0.1, 0.5, 0.5), ValueError, "o_dog"),
+    (lambda: ts.output_trace(0.5, None, 0.5), TypeError, "o_sleeping"),
+    (lambda: ts.output_trace(0.5, 0.5, 2.0), ValueError, "o_old"),
+    (lambda: ts.output_trace(0.5, 0.5, 0.5, "yes"), TypeError, "erased"),
+])
+def test_widget_experiments_check_their_arguments(call, exc, name):
+    with pytest.raises(exc, match=rf"_trace\(\): argument '{name}'"):
+        call()

@@ -6,8 +6,7 @@ import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import toy_sentences as ts
-from lstm_helpers.widgets.forget_gate import (CAT, DOG, RANGES, T_DOG, ForgetGateView, bench_cases,
-                                              forget_gate_widget, forget_trace)
+from lstm_helpers.widgets.forget_gate import CAT, DOG, RANGES, T_DOG, ForgetGateView, bench_cases, forget_gate_widget
 from widget_testing import (assert_control_redraws, assert_first_slider_can_step_right,
                             assert_out_of_range_refused, assert_sweep_covers_ranges, assert_view_contract, controls)
 
@@ -42,9 +41,9 @@ def test_marker_is_the_gate_formula_and_lines_follow_it(w, b, x):
 
 
 def test_a_larger_bias_keeps_more_of_the_cat():
-    low, high = forget_trace(-5.0, 1.0, 1.0), forget_trace(-5.0, 6.0, 1.0)
+    low, high = ts.forget_trace(-5.0, 1.0, 1.0), ts.forget_trace(-5.0, 6.0, 1.0)
     assert high["C_t"][-1, CAT] > low["C_t"][-1, CAT]
-    none = forget_trace(-10.0, 3.0, 0.0)  # no 'dog' in the input: the eraser rests
+    none = ts.forget_trace(-10.0, 3.0, 0.0)  # no 'dog' in the input: the eraser rests
     assert none["f_t"][T_DOG, CAT] == pytest.approx(float(lh.sigmoid(np.array(3.0))))
 
 

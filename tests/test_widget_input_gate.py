@@ -16,17 +16,17 @@ def test_view_follows_the_widget_contract():
     assert_view_contract(InputGateView(), CONTROLS)
 
 
-@pytest.mark.parametrize("t,unit,i,c", [(8, "sleeping", 1.0, 1.0), (8, "hungry", 0.3, -1.0), (0, "cat", 0.0, 0.5),
+@pytest.mark.parametrize("t,unit,i,C_tilde", [(8, "sleeping", 1.0, 1.0), (8, "hungry", 0.3, -1.0), (0, "cat", 0.0, 0.5),
                                         (9, "dog", 0.55, -0.2), (2, "cat", 1.0, 1.0)])
-def test_bars_are_the_update_and_lines_the_cell(t, unit, i, c):
+def test_bars_are_the_update_and_lines_the_cell(t, unit, i, C_tilde):
     v = InputGateView()
-    v.update(t=t, unit=unit, i_t=i, C_tilde_t=c)
+    v.update(t=t, unit=unit, i_t=i, C_tilde_t=C_tilde)
     u = ts.unit_index(unit)
     base = ts.run(ts.encode(ts.SENTENCE))
     f, C_prev = base["f_t"][t, u], base["C_prev"][t, u]  # the edit does not change anything before step t
     kept, written, C_t = (bar.get_height() for bar in v.bars)
     assert kept == pytest.approx(f * C_prev, abs=1e-12)
-    assert written == pytest.approx(i * c, abs=1e-12)
+    assert written == pytest.approx(i * C_tilde, abs=1e-12)
     assert C_t == pytest.approx(kept + written, abs=1e-12)
     assert v.lines[u].get_ydata()[t] == pytest.approx(C_t, abs=1e-12)
     np.testing.assert_allclose(v.marker.get_xydata(), [[t, C_t]])

@@ -7,9 +7,9 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_helpers.lessons.memory_sim import SLIDE_SCRIPT, script_arrays, simulate_memory
-from lstm_helpers.widgets.memory_simulator import (FLOOR, PRESETS, RANGES, MemorySimulatorView, bench_cases,
-                                                   memory_simulator_widget, preset_arrays)
+from lstm_helpers.lessons.memory_sim import PRESETS, SLIDE_SCRIPT, preset_arrays, script_arrays, simulate_memory
+from lstm_helpers.widgets.memory_simulator import (FLOOR, RANGES, MemorySimulatorView, bench_cases,
+                                                   memory_simulator_widget)
 from widget_testing import (PNG, assert_out_of_range_refused, assert_sweep_covers_ranges, assert_view_contract,
                             controls, image)
 

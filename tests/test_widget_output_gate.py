@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 from lstm_helpers import toy_sentences as ts
-from lstm_helpers.widgets.output_gate import (CONTROLS, RANGES, T_AND, OutputGateView, bench_cases,
-                                              output_gate_widget, output_trace)
+from lstm_helpers.widgets.output_gate import CONTROLS, RANGES, T_AND, OutputGateView, bench_cases, output_gate_widget
 from widget_testing import (assert_control_redraws, assert_first_slider_can_step_right,
                             assert_out_of_range_refused, assert_sweep_covers_ranges, assert_view_contract, controls)
 
@@ -26,7 +25,7 @@ def test_default_is_the_hand_wired_cell():
 
 @pytest.mark.parametrize("o_dog,o_sleeping,o_old,erased", [(0.0, 0.0, 0.0, True), (1.0, 0.0, 1.0, False),
                                                            (0.3, 0.8, 0.5, True), (0.9, 0.7, 0.1, False)])
-def test_bars_show_o_times_tanh_c_and_c_does_not_depend_on_o(o_dog, o_sleeping, o_old, erased):
+def test_bars_show_o_times_tanh_C_and_C_does_not_depend_on_o(o_dog, o_sleeping, o_old, erased):
     v = OutputGateView()
     v.update(o_dog=o_dog, o_sleeping=o_sleeping, o_old=o_old, erased=erased)
     C = np.array([b.get_height() for b in v.c_bars])
@@ -34,7 +33,7 @@ def test_bars_show_o_times_tanh_c_and_c_does_not_depend_on_o(o_dog, o_sleeping, 
     o = np.array([o_old, o_dog, o_old, o_sleeping])  # units: cat, dog, hungry, sleeping
     np.testing.assert_allclose(v.o_marks.get_ydata(), o)
     np.testing.assert_allclose(h, o * np.tanh(C), rtol=1e-12)
-    np.testing.assert_array_equal(C, output_trace(0.5, 0.5, 0.5, erased)["C_t"][T_AND])
+    np.testing.assert_array_equal(C, ts.output_trace(0.5, 0.5, 0.5, erased)["C_t"][T_AND])
     p = np.array([b.get_height() for b in v.p_bars])
     np.testing.assert_allclose(p, ts.next_word_probabilities(h), rtol=1e-12)
     assert p.sum() == pytest.approx(1.0)
@@ -52,7 +51,7 @@ def test_closing_the_gate_moves_the_prediction():
 
 
 def test_not_erasing_keeps_the_old_context_large():
-    erased, kept = output_trace(0.9, 0.7, 0.1, True), output_trace(0.9, 0.7, 0.1, False)
+    erased, kept = ts.output_trace(0.9, 0.7, 0.1, True), ts.output_trace(0.9, 0.7, 0.1, False)
     cat = ts.unit_index("cat")
     assert kept["C_t"][T_AND, cat] > 5 * erased["C_t"][T_AND, cat]
 

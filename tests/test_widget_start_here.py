@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
-from lstm_helpers.widgets.start_here import (RANGES, X_GRID, StartHereView, bench_cases, gate_value,
-                                             start_here_widget)
+from lstm_helpers.slides.gates import gate_value
+from lstm_helpers.widgets.start_here import RANGES, X_GRID, StartHereView, bench_cases, start_here_widget
 from widget_testing import (PNG, assert_control_redraws, assert_out_of_range_refused, assert_sweep_covers_ranges,
                             assert_view_contract, image, sliders)
 

@@ -73,7 +73,8 @@ def check_layer_gradients(layer, x, state=None, *, seed: int = 0, h: float = 1e-
 
     ``layer`` is an :class:`LSTM` or :class:`RNN` in float64. The loss is a fixed random
     projection of all outputs and the final state, so every gradient path is exercised.
-    Returns e.g. ``{'weight_ih': 3e-11, ..., 'x': 2e-11, 'h0': 1e-11, 'c0': 1e-11}``.
+    Returns e.g. ``{'weight_ih': 3e-11, ..., 'x': 2e-11, 'h0': 1e-11, 'C0': 1e-11}``
+    ('h0', 'C0': the initial state h_0, C_0; an RNN has only 'h0').
     """
     where = "check_layer_gradients()"
     if not isinstance(layer, (LSTM, RNN)):
@@ -101,23 +102,23 @@ def check_layer_gradients(layer, x, state=None, *, seed: int = 0, h: float = 1e-
     state = tuple(np.array(s) for s in state) if is_lstm else np.array(state)
     r_out = rng.standard_normal((T, B, H))
     r_h = rng.standard_normal((B, H))
-    r_c = rng.standard_normal((B, H))
+    r_C = rng.standard_normal((B, H))
 
     def loss() -> float:
         out, fin = layer.forward(x, state)
         if is_lstm:
-            return float(np.sum(out * r_out) + np.sum(fin[0] * r_h) + np.sum(fin[1] * r_c))
+            return float(np.sum(out * r_out) + np.sum(fin[0] * r_h) + np.sum(fin[1] * r_C))
         return float(np.sum(out * r_out) + np.sum(fin * r_h))
 
     loss()
-    dx = layer.backward(r_out, (r_h, r_c) if is_lstm else r_h)
+    dx = layer.backward(r_out, (r_h, r_C) if is_lstm else r_h)
     analytic = dict(layer.grads)
     analytic["x"] = dx
     targets = dict(layer.parameters())
     targets["x"] = x
     if is_lstm:
-        analytic["h0"], analytic["c0"] = layer.grad_state
-        targets["h0"], targets["c0"] = state
+        analytic["h0"], analytic["C0"] = layer.grad_state
+        targets["h0"], targets["C0"] = state
     else:
         analytic["h0"] = layer.grad_state
         targets["h0"] = state

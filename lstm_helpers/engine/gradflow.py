@@ -79,7 +79,7 @@ def _lstm_state_jacobian_norms(lstm: LSTM, x, which: str) -> np.ndarray:
     seed = np.tile(np.eye(H, dtype=lstm.dtype), (B, 1))
     g = lstm_backward(np.zeros((T, B * H, H), lstm.dtype), seed if which == "hidden" else None,
                       seed if which == "cell" else None, cache, keep_state_grads=True)
-    key = "c" if which == "cell" else "h"
+    key = "C" if which == "cell" else "h"
     J = g[key].reshape(T, B, H, H)              # J[t, b] = ∂(state_T)/∂(state_t)
     norms = _spectral_norms(J.reshape(T * B, H, H)).reshape(T, B).mean(axis=1)
     return norms[::-1].copy()

@@ -1,4 +1,16 @@
-"""The LSTM in numpy: forward over a sequence, backpropagation through time, and variants.
+"""The LSTM in numpy, the FAST version: forward over a sequence, backpropagation through time, variants.
+
+This module is arranged for speed (all four gates in one matrix product, one transcendental call
+per step, chunks of steps at once backward), which makes it hard to read. The READABLE version of
+the same arithmetic is in the slides' notation, one equation a line:
+
+    lstm_helpers/slides/gates.py   forward: forget_gate, input_gate, candidate, cell_update,
+                                   output_gate, hidden_output, lstm_step   (= lstm_forward, LSTM.step)
+    lstm_helpers/slides/bptt.py    backward: step_forward / step_backward, forward_steps /
+                                   backward_steps                           (= lstm_forward / lstm_backward)
+
+They are equal line by line to rounding error (tests/test_gates.py and tests/test_bptt.py compare
+them with this module). Read those first; come here for the names a notebook calls.
 
 Slide notation, for one time step (⊙ is the elementwise product, [h_{t-1}, x_t] stacks the
 previous output on top of the current input)::
@@ -30,9 +42,8 @@ from ..support.checks import check_array, check_choice, check_dtype, check_numbe
 from .rnn import parameter_grads
 
 GATE_ORDER = ("i", "f", "g", "o")  # PyTorch's row-block order
-# Keys of LSTM.last_gates() (ASCII, easy to type) and the labels the slides print.
+# Keys of LSTM.last_gates() (ASCII, easy to type) for PyTorch's gate blocks.
 SLIDE_NAMES = {"i": "i_t", "f": "f_t", "g": "C_tilde_t", "o": "o_t"}
-SLIDE_LABELS = {"i_t": "i_t", "f_t": "f_t", "C_tilde_t": "C̃_t", "o_t": "o_t", "C_t": "C_t", "h_t": "h_t"}
 VARIANTS = ("vanilla", "no_input_gate", "no_forget_gate", "no_output_gate", "no_output_activation")
 
 
@@ -70,26 +81,29 @@ def gate_slice(gate: str, hidden_size: int) -> slice:
 class LSTMCache:
     """What the backward pass needs; also the gate values of the last forward pass.
 
-    Shapes: x (T, B, D); h_prev, c_prev, c, tanh_c, h (T, B, H); gates (T, B, 4H) holding
-    i_t, f_t, C̃_t, o_t side by side (after their nonlinearities).
+    Shapes: x (T, B, D); h_prev (h_{t-1}), C_prev (C_{t-1}), C (C_t), tanh_C (tanh(C_t); C itself
+    when the output tanh is removed) (T, B, H); gates (T, B, 4H) holding i_t, f_t, C̃_t, o_t side by
+    side (after their nonlinearities).
     """
 
     x: np.ndarray
     h_prev: np.ndarray
-    c_prev: np.ndarray
+    C_prev: np.ndarray
     gates: np.ndarray
-    c: np.ndarray
-    tanh_c: np.ndarray
+    C: np.ndarray
+    tanh_C: np.ndarray
     weight_ih: np.ndarray
     weight_hh: np.ndarray
     config: LSTMConfig
 
 
-def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LSTMConfig()):
+def lstm_forward(x, h0, C0, weight_ih, weight_hh, bias, config: LSTMConfig = LSTMConfig()):
     """Run the LSTM over a whole sequence (no argument checks: use :class:`LSTM` for those).
 
+    The readable version is :func:`lstm_helpers.slides.bptt.forward_steps` (tests/test_bptt.py).
+
     Args:
-        x: inputs (T, B, D).  h0, c0: initial state (B, H).
+        x: inputs (T, B, D).  h0, C0: initial state h_0, C_0 (B, H).
         weight_ih (4H, D), weight_hh (4H, H), bias (4H,): gate order i, f, g, o.
         config: which gates exist.
 
@@ -137,17 +151,17 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
     Z[T, :, H:] = 0.0
     Z[:T, :, H + D] = 1.0
     gates = np.empty((T, B, G), dtype=dt)          # scaled pre-activations, then i_t, f_t, C̃_t, o_t in place
-    c_all = np.empty((T + 1, B, H), dtype=dt)      # C_0 .. C_T
-    c_all[0] = c0
-    tanh_c = np.empty((T, B, H), dtype=dt) if config.output_activation else c_all[1:]
+    C_all = np.empty((T + 1, B, H), dtype=dt)      # C_0 .. C_T
+    C_all[0] = C0
+    tanh_C = np.empty((T, B, H), dtype=dt) if config.output_activation else C_all[1:]
     tmp = np.empty((B, H), dtype=dt)
     views = [Z[:T], gates, gates[..., i_s], gates[..., f_s], gates[..., g_s], gates[..., o_s],
-             c_all[:T], c_all[1:], tanh_c, Z[1:, :, :H]]
+             C_all[:T], C_all[1:], tanh_C, Z[1:, :, :H]]
     if B == 1:  # one example: loop over 1-D vectors (vector-matrix products, cheaper calls)
         views, tmp = [v[:, 0] for v in views], tmp[0]
     tanh_out = config.output_activation
     with np.errstate(over="ignore"):  # e^u = inf gives 1/(1 + inf) = 0, the exact limit: not an error
-        for z, a, i, f, g, o, c_prev, c, tc, h in zip(*views):
+        for z, a, i, f, g, o, C_prev, C, tC, h in zip(*views):
             np.dot(z, W, out=a)                            # scaled pre-activations of i, f, C̃, o
             if exp_gates:
                 np.exp(a, out=a)
@@ -161,33 +175,35 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias, config: LSTMConfig = LST
                 np.tanh(a, out=a)
                 a *= mult
                 a += shift                                 # i_t, f_t, C̃_t, o_t
-            np.multiply(f, c_prev, out=c)                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
+            np.multiply(f, C_prev, out=C)                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
             np.multiply(i, g, out=tmp)
-            c += tmp
+            C += tmp
             if exp_cell:                                   # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
-                np.multiply(c, -2.0, out=tc)
-                np.exp(tc, out=tc)
-                tc += 1.0
-                np.divide(2.0, tc, out=tc)
-                tc -= 1.0
+                np.multiply(C, -2.0, out=tC)
+                np.exp(tC, out=tC)
+                tC += 1.0
+                np.divide(2.0, tC, out=tC)
+                tC -= 1.0
             elif tanh_out:
-                np.tanh(c, out=tc)
-            np.multiply(o, tc, out=h)                      # h_t = o_t ⊙ tanh(C_t)
+                np.tanh(C, out=tC)
+            np.multiply(o, tC, out=h)                      # h_t = o_t ⊙ tanh(C_t)
     out = Z[1:, :, :H].copy()
-    cache = LSTMCache(x, Z[:T, :, :H], c_all[:T], gates, c_all[1:], tanh_c, weight_ih, weight_hh, config)
-    return out, out[-1].copy(), c_all[T].copy(), cache
+    cache = LSTMCache(x, Z[:T, :, :H], C_all[:T], gates, C_all[1:], tanh_C, weight_ih, weight_hh, config)
+    return out, out[-1].copy(), C_all[T].copy(), cache
 
 
-def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool = False):
+def lstm_backward(d_out, dh_T, dC_T, cache: LSTMCache, *, keep_state_grads: bool = False):
     """Backpropagation through time for :func:`lstm_forward`.
 
+    The readable version is :func:`lstm_helpers.slides.bptt.backward_steps` (tests/test_bptt.py).
+
     Args:
-        d_out: ∂L/∂h_t for every step (T, B, H). dh_T, dc_T: ∂L/∂(final h, C) (B, H) or None.
+        d_out: ∂L/∂h_t for every step (T, B, H). dh_T, dC_T: ∂L/∂(final h_T, C_T) (B, H) or None.
         keep_state_grads: also return ∂L/∂C_t and ∂L/∂h_t for every t (for gradient-flow plots).
 
     Returns:
-        dict with 'x' (T, B, D), 'h0', 'c0' (B, H), 'weight_ih', 'weight_hh', 'bias' and, if asked,
-        'c' and 'h' (T, B, H): the total gradient reaching C_t and h_t.
+        dict with 'x' (T, B, D), 'h0', 'C0' (B, H), 'weight_ih', 'weight_hh', 'bias' and, if asked,
+        'C' and 'h' (T, B, H): the total gradient reaching C_t and h_t.
 
     From step t back to t−1 (a = pre-activations, σ' = σ(1 − σ), tanh' = 1 − tanh²)::
 
@@ -212,7 +228,7 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
     # in this layout the pair (∂h_t, ∂C_{t+1}) = (V[t, 3], V[t+1, 0]) that gives ∂C_t is also one
     # contiguous block. V[T, 0] = ∂L/∂C_T from above.
     V = np.empty((T + 1, 4, B, H), dtype=dt)
-    V[T, 0] = 0.0 if dc_T is None else dc_T
+    V[T, 0] = 0.0 if dC_T is None else dC_T
     pairs = V.reshape(4 * (T + 1), B, H)[3:3 + 4 * T].reshape(T, 4, B, H)[:, :2]   # (∂h_t, ∂C_{t+1})
     VT = V.transpose(0, 2, 1, 3)                                                      # (T + 1, B, 4, H)
     dh_next = np.zeros((B, H), dtype=dt) if dh_T is None else np.array(dh_T, dtype=dt, order="C")
@@ -230,21 +246,21 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
         t0 = max(0, t1 - n_chunk)
         n = t1 - t0
         gt, q, r = gates[t0:t1], Q[:n], R[:n]
-        tc = cache.tanh_c[t0:t1]
+        tC = cache.tanh_C[t0:t1]
         np.subtract(1.0, gt, out=q)
         q *= gt                                                    # σ(1 − σ) for every block ...
         qg = q[..., g_s]
         np.multiply(gt[..., g_s], gt[..., g_s], out=qg)
         np.subtract(1.0, qg, out=qg)                               # ... but 1 − C̃² for C̃
         q[..., i_s] *= gt[..., g_s]
-        q[..., f_s] *= cache.c_prev[t0:t1]
+        q[..., f_s] *= cache.C_prev[t0:t1]
         qg *= gt[..., i_s]
-        q[..., o_s] *= tc
+        q[..., o_s] *= tC
         for blk in removed:
             q[..., blk] = 0.0
         r0, r1 = r[:, 0], r[:, 1]
         if cfg.output_activation:
-            np.multiply(tc, tc, out=r0)
+            np.multiply(tC, tC, out=r0)
             np.subtract(1.0, r0, out=r0)
             r0 *= gt[..., o_s]
         else:
@@ -261,9 +277,9 @@ def lstm_backward(d_out, dh_T, dc_T, cache: LSTMCache, *, keep_state_grads: bool
             np.dot(dat, whh, out=dh_next_v)                        # W_hhᵀ ∂a_t: ∂h_{t-1} from step t
     grads = parameter_grads(da, x, cache.h_prev, cache.weight_ih)
     grads["h0"] = dh_next
-    grads["c0"] = V[0, 0] * gates[0, :, f_s]
+    grads["C0"] = V[0, 0] * gates[0, :, f_s]
     if keep_state_grads:
-        grads["c"], grads["h"] = V[:T, 0].copy(), V[:T, 3].copy()
+        grads["C"], grads["h"] = V[:T, 0].copy(), V[:T, 3].copy()
     return grads
 
 
@@ -398,24 +414,24 @@ class LSTM:
         B = x.shape[1]
         if state is None:
             h0 = np.zeros((B, H), dtype=self.dtype)
-            c0 = np.zeros((B, H), dtype=self.dtype)
+            C0 = np.zeros((B, H), dtype=self.dtype)
         else:
             if not isinstance(state, (tuple, list)) or len(state) != 2:
                 raise TypeError(f"{where}: argument 'state' must be a pair (h_0, C_0) or None, "
                                 f"but it is {type(state).__name__}.")
             h0 = check_array(state[0], "state[0] (h_0)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
-            c0 = check_array(state[1], "state[1] (C_0)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
-        return x, h0, c0
+            C0 = check_array(state[1], "state[1] (C_0)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
+        return x, h0, C0
 
     def forward(self, x, state=None):
         """Run the sequence ``x`` (T, B, D) from ``state`` = (h_0, C_0), each (B, H), or zeros.
 
         Returns ``(outputs, (h_T, C_T))`` with outputs = h_1 … h_T of shape (T, B, H).
         """
-        x, h0, c0 = self._check_input(x, state, "LSTM.forward()")
-        out, hT, cT, self._cache = lstm_forward(x, h0, c0, self.weight_ih, self.weight_hh,
-                                                self.bias_ih + self.bias_hh, self.config)
-        return out, (hT, cT)
+        x, h0, C0 = self._check_input(x, state, "LSTM.forward()")
+        out, h_T, C_T, self._cache = lstm_forward(x, h0, C0, self.weight_ih, self.weight_hh,
+                                                  self.bias_ih + self.bias_hh, self.config)
+        return out, (h_T, C_T)
 
     __call__ = forward
 
@@ -438,18 +454,18 @@ class LSTM:
         H = self.hidden_size
         d_out = check_array(d_outputs, "d_outputs", where, shape=(T, B, H), dims=("T", "B", "H"), dtype=self.dtype,
                             hint="It must match the outputs of the last forward() call.")
-        dh_T = dc_T = None
+        dh_T = dC_T = None
         if d_state is not None:
             if not isinstance(d_state, (tuple, list)) or len(d_state) != 2:
                 raise TypeError(f"{where}: argument 'd_state' must be a pair (dh_T, dC_T) or None.")
             dh_T = None if d_state[0] is None else check_array(
                 d_state[0], "d_state[0] (dh_T)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
-            dc_T = None if d_state[1] is None else check_array(
+            dC_T = None if d_state[1] is None else check_array(
                 d_state[1], "d_state[1] (dC_T)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)
-        g = lstm_backward(d_out, dh_T, dc_T, self._cache)
+        g = lstm_backward(d_out, dh_T, dC_T, self._cache)
         self.grads = {"weight_ih": g["weight_ih"], "weight_hh": g["weight_hh"],
                       "bias_ih": g["bias"], "bias_hh": g["bias"].copy()}
-        self.grad_state = (g["h0"], g["c0"])
+        self.grad_state = (g["h0"], g["C0"])
         return g["x"]
 
     def last_gates(self) -> dict[str, np.ndarray]:
@@ -459,11 +475,11 @@ class LSTM:
         """
         if self._cache is None:
             raise ValueError("LSTM.last_gates(): call forward() first.")
-        H, c = self.hidden_size, self._cache
-        gates = {SLIDE_NAMES[g]: c.gates[:, :, gate_slice(g, H)].copy() for g in ("f", "i", "g", "o")}
-        gates["C_t"] = c.c.copy()
+        H, cache = self.hidden_size, self._cache
+        gates = {SLIDE_NAMES[g]: cache.gates[:, :, gate_slice(g, H)].copy() for g in ("f", "i", "g", "o")}
+        gates["C_t"] = cache.C.copy()
         o = gates["o_t"]
-        gates["h_t"] = o * c.tanh_c
+        gates["h_t"] = o * cache.tanh_C
         return gates
 
     @property

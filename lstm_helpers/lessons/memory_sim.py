@@ -16,7 +16,9 @@ It also returns the two things the highway picture is about:
 
 :data:`SLIDE_SCRIPT` is the slides' table "The cat was hungry. The dog was" with the slides' gate
 values per word; the candidate C̃_t is chosen here for one memory cell that holds the subject
-(+1 = cat, −1 = dog, 0 = this word says nothing about the subject).
+(+1 = cat, −1 = dog, 0 = this word says nothing about the subject). :func:`preset_arrays` turns a
+script into the gate arrays of one of :data:`PRESETS` (the script as it is, an RNN-like rewrite at
+every step, or never erasing): the simulator widget of notebook 03 loads them and only draws.
 
 Part 2, measuring memory in real networks: :func:`event_streams` builds the same word stream with
 and without an event at step 1, :func:`memory_states` reads a model's memory (h_t of an RNN, C_t of
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..support.checks import check_array, check_int_array, check_size
+from ..support.checks import check_array, check_choice, check_int_array, check_size
 from ..engine.data import one_hot
 from ..slides.gates import cell_trajectory, hidden_output
 from ..engine.lstm import LSTM, lstm_forward
@@ -80,6 +82,35 @@ def script_arrays(script=SLIDE_SCRIPT) -> dict[str, np.ndarray]:
     out["words"] = tuple(e.word for e in script)
     out["events"] = tuple(e.event for e in script)
     return out
+
+
+# Whole-script settings of the simulator: name -> what it does (the widget's menu shows these texts).
+PRESETS = {
+    "slides": "the slides' table",
+    "rewrite": "rewrite every step (RNN-like: f = 0, i = 1)",
+    "never_erase": "never erase (f = 1)",
+}
+
+
+def preset_arrays(preset: str, script=SLIDE_SCRIPT) -> dict[str, np.ndarray]:
+    """The gate values of a script under a preset: keys 'f_t', 'i_t', 'o_t', 'C_tilde_t', each (T,) float64.
+
+    Also 'words' and 'events' (tuples of T strings), as :func:`script_arrays` returns them.
+
+    Args:
+        preset: one of :data:`PRESETS`. 'slides': the script as it is; 'rewrite': f_t = 0 and
+            i_t = 1 at every step (the memory is replaced each step, as an RNN's is); 'never_erase':
+            f_t = 1 at every step. o_t and C̃_t are always the script's.
+        script: a non-empty sequence of :class:`ScriptedEvent` (default :data:`SLIDE_SCRIPT`).
+    """
+    check_choice(preset, "preset", "preset_arrays()", tuple(PRESETS))
+    a = script_arrays(script)
+    if preset == "rewrite":
+        a["f_t"] = np.zeros_like(a["f_t"])
+        a["i_t"] = np.ones_like(a["i_t"])
+    elif preset == "never_erase":
+        a["f_t"] = np.ones_like(a["f_t"])
+    return a
 
 
 # ----------------------------------------------------------------------------------------- simulator
@@ -163,29 +194,29 @@ def simulate_memory(f_t, i_t, o_t, C_tilde_t, C_0=0.0) -> MemoryTrace:
     if len(widths) > 1:
         raise ValueError(f"{where}: the (T, H) arguments disagree on H: {sorted(widths)}.")
     H = widths.pop() if widths else None
-    c0 = np.asarray(C_0, dtype=np.float64) if isinstance(C_0, (int, float)) else C_0
-    c0 = check_array(c0, "C_0", where)
+    C0 = np.asarray(C_0, dtype=np.float64) if isinstance(C_0, (int, float)) else C_0
+    C0 = check_array(C0, "C_0", where)
     if H is None:
-        if c0.ndim != 0:
+        if C0.ndim != 0:
             raise ValueError(f"{where}: argument 'C_0' must be a number when the gates are (T,), "
-                             f"but it has shape {c0.shape}.")
+                             f"but it has shape {C0.shape}.")
         f, i, o, g = (a[:, None] for a in (f, i, o, g))
-        c0 = c0.reshape(1)
+        C0 = C0.reshape(1)
         H1 = 1
     else:
         H1 = H
         f, i, o, g = (a if a.ndim == 2 else np.repeat(a[:, None], H, axis=1) for a in (f, i, o, g))
-        if c0.ndim == 0:
-            c0 = np.full(H, float(c0))
-        elif c0.shape != (H,):
-            raise ValueError(f"{where}: argument 'C_0' must have shape (H,) = ({H},), but it has shape {c0.shape}.")
-    C = cell_trajectory(f, i, g, c0)                                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
+        if C0.ndim == 0:
+            C0 = np.full(H, float(C0))
+        elif C0.shape != (H,):
+            raise ValueError(f"{where}: argument 'C_0' must have shape (H,) = ({H},), but it has shape {C0.shape}.")
+    C = cell_trajectory(f, i, g, C0)                                  # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
     h = hidden_output(o, C)                                           # h_t = o_t ⊙ tanh(C_t)
     prod = np.ones((T + 1, H1))
     for t in range(T - 1, -1, -1):          # prod[t] = f_{t+1} … f_T (f[t] is f_{t+1})
         prod[t] = prod[t + 1] * f[t]
     # cum[t] = ∏_{s=1}^{t} f_s; contributions[k, t-1] = write_k ∏_{s=k+1}^{t} f_s for t ≥ k.
-    writes = np.concatenate([c0[None], i * g])                      # (T + 1, H1), k = 0 … T
+    writes = np.concatenate([C0[None], i * g])                      # (T + 1, H1), k = 0 … T
     contrib = np.zeros((T + 1, T, H1))
     for k in range(T + 1):
         run = writes[k].copy()
@@ -198,7 +229,7 @@ def simulate_memory(f_t, i_t, o_t, C_tilde_t, C_0=0.0) -> MemoryTrace:
     def out(a):
         return a[..., 0] if squeeze else a
 
-    return MemoryTrace(f_t=out(f), i_t=out(i), o_t=out(o), C_tilde_t=out(g), C_0=out(c0),
+    return MemoryTrace(f_t=out(f), i_t=out(i), o_t=out(o), C_tilde_t=out(g), C_0=out(C0),
                        C_t=out(C), h_t=out(h), forget_product=out(prod), contributions=out(contrib))
 
 
@@ -238,7 +269,7 @@ def memory_states(model, x) -> np.ndarray:
         zeros = np.zeros((x.shape[1], model.hidden_size), model.dtype)
         _, _, _, cache = lstm_forward(x, zeros, zeros, model.weight_ih, model.weight_hh,
                                       model.bias_ih + model.bias_hh, model.config)
-        return cache.c.copy()
+        return cache.C.copy()
     if isinstance(model, RNN):
         x = check_array(x, "x", where, shape=(None, None, model.input_size), dims=("T", "B", "D"), dtype=model.dtype)
         zeros = np.zeros((x.shape[1], model.hidden_size), model.dtype)

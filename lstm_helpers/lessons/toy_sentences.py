@@ -25,6 +25,11 @@ W are zero, so each decision can be read off one column of a matrix)
                  wired for this one sentence; a trained LSTM computes such decisions from
                  h_{t-1} and x_t together.
 
+The widgets' experiments (notebooks 04–06; the widgets only draw what these return)
+    :func:`forget_trace` (04: one weight and bias of the cat unit's eraser, and how much "dog"
+    the input carries), :func:`input_trace` (05: i_t and C̃_t set by hand at one step and unit),
+    :func:`output_trace` (06: o_t set by hand at "and", with or without the erasing at "dog").
+
 Next-word read-out (notebook 06)
     scores = V · h_t + c over :data:`NEXT_WORDS`, softmax → probabilities. Each row of V lists
     the units that speak for (+) or against (−) a word: "snoring" = dog + sleeping,
@@ -36,7 +41,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..engine.activations import softmax_unchecked
+from ..engine.activations import sigmoid_unchecked, softmax_unchecked
 from ..support.checks import check_array, check_choice, check_number
 from ..slides.gates import GATE_PARAMS, candidate, cell_update, forget_gate, hidden_output, input_gate, logit, output_gate
 from ..engine.lstm import LSTM
@@ -47,6 +52,7 @@ SUBJECT_UNITS = ("cat", "dog")
 STATE_UNITS = ("hungry", "sleeping")
 OLD_CONTEXT_UNITS = ("cat", "hungry")  # what the second sentence has made old
 SENTENCE = ("The", "cat", "was", "hungry", ".", "The", "dog", "was", "sleeping", "and")
+T_DOG, T_AND = SENTENCE.index("dog"), SENTENCE.index("and")   # the steps notebooks 04 and 06 look at
 SAME_SUBJECT_SENTENCE = ("The", "cat", "was", "hungry", ".", "The", "cat", "was", "sleeping", "and")
 NEXT_WORDS = ("snoring", "barking", "purring", "eating")
 D, H = len(VOCAB), len(UNITS)
@@ -247,6 +253,90 @@ def run(x, params=None, *, overrides=None, C_0=None, h_0=None) -> dict[str, np.n
     return out
 
 
+# ----------------------------------------------------------------------------- the widgets' experiments
+def forget_trace(w: float, b: float, x: float) -> dict[str, np.ndarray]:
+    """The example sentence with one row of the eraser changed (notebook 04's widget).
+
+    Args:
+        w: the weight W_f[cat, x[dog]] (how strongly seeing "dog" closes the cat unit's gate), a number.
+        b: the bias b_f[cat] (the cat unit's resting gate is σ(b) at every word), a number.
+        x: how much "dog" the word at step :data:`T_DOG` carries, x_t[dog] in [0, 1] (1 = the word "dog").
+
+    At "dog" the cat unit's gate is f_t = σ(w·x + b): its h_{t-1} columns are zero in this cell.
+
+    Returns:
+        :func:`run`'s dict: 'f_t', 'i_t', 'C_tilde_t', 'C_t', 'o_t', 'h_t', 'C_prev', 'h_prev',
+        each (T, H) = (10, 4).
+    """
+    where = "forget_trace()"
+    w = check_number(w, "w", where)
+    b = check_number(b, "b", where)
+    x = check_number(x, "x", where, low=0.0, high=1.0)
+    params = slide_weights()
+    params["W_f"][unit_index("cat"), column("dog")] = w
+    params["b_f"][unit_index("cat")] = b
+    X = encode(SENTENCE)
+    X[T_DOG] *= x
+    return run(X, params)
+
+
+def input_trace(t: int, unit: str, i_t: float, C_tilde_t: float) -> dict[str, np.ndarray]:
+    """The example sentence with i_t and C̃_t of one unit at one step set by hand (notebook 05's widget).
+
+    Args:
+        t: the step, a whole number 0 … T−1 (T = 10 words of :data:`SENTENCE`).
+        unit: a name from :data:`UNITS`.
+        i_t: the input gate there, in [0, 1] (pen up … pen down).
+        C_tilde_t: the candidate C̃_t there, in [−1, 1] (what the pen would write).
+
+    Returns:
+        :func:`run`'s dict, each value (T, H) = (10, 4); C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t does the rest.
+        Also the update's two parts, 'kept' = f_t ⊙ C_{t-1} and 'written' = i_t ⊙ C̃_t, each (T, H).
+    """
+    where = "input_trace()"
+    T = len(SENTENCE)
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)):
+        raise TypeError(f"{where}: argument 't' must be a whole number 0 … {T - 1}, "
+                        f"but it is {type(t).__name__} {t!r}.")
+    if not 0 <= t < T:
+        raise ValueError(f"{where}: argument 't' must be a step 0 … {T - 1}, but it is {t}.")
+    check_choice(unit, "unit", where, UNITS)
+    i_t = check_number(i_t, "i_t", where, low=0.0, high=1.0)
+    C_tilde_t = check_number(C_tilde_t, "C_tilde_t", where, low=-1.0, high=1.0)
+    key = (int(t), unit)
+    out = run(encode(SENTENCE), overrides={"i_t": {key: i_t}, "C_tilde_t": {key: C_tilde_t}})
+    out["kept"] = out["f_t"] * out["C_prev"]
+    out["written"] = out["i_t"] * out["C_tilde_t"]
+    return out
+
+
+def output_trace(o_dog: float, o_sleeping: float, o_old: float, erased: bool = True) -> dict[str, np.ndarray]:
+    """The example sentence with the highlighter o_t at "and" set by hand (notebook 06's widget and analysis).
+
+    Args:
+        o_dog, o_sleeping: o_t of the dog and sleeping units at step :data:`T_AND`, each in [0, 1].
+        o_old: o_t of the old context (:data:`OLD_CONTEXT_UNITS`, cat and hungry) there, in [0, 1].
+        erased: True (the hand-wired cell) or False: the eraser rests at "dog" for the old context
+            too, f_t = σ(b_f), so cat and hungry stay large in C_t.
+
+    Returns:
+        :func:`run`'s dict, each value (T, H) = (10, 4).
+    """
+    where = "output_trace()"
+    o_dog = check_number(o_dog, "o_dog", where, low=0.0, high=1.0)
+    o_sleeping = check_number(o_sleeping, "o_sleeping", where, low=0.0, high=1.0)
+    o_old = check_number(o_old, "o_old", where, low=0.0, high=1.0)
+    if not isinstance(erased, (bool, np.bool_)):
+        raise TypeError(f"{where}: argument 'erased' must be True or False, but it is {erased!r}.")
+    o = {(T_AND, "dog"): o_dog, (T_AND, "sleeping"): o_sleeping}
+    o.update({(T_AND, u): o_old for u in OLD_CONTEXT_UNITS})
+    overrides = {"o_t": o}
+    if not erased:
+        keep = float(sigmoid_unchecked(np.float64(KEEP_BIAS)))
+        overrides["f_t"] = {(T_DOG, u): keep for u in OLD_CONTEXT_UNITS}
+    return run(encode(SENTENCE), overrides=overrides)
+
+
 # ----------------------------------------------------------------------------- next-word read-out
 def readout_weights() -> tuple[np.ndarray, np.ndarray]:
     """The hand-wired next-word read-out: V (K, H) = (4, 4) over :data:`NEXT_WORDS` × :data:`UNITS`, c (K,)."""
@@ -266,10 +356,10 @@ def next_word_probabilities(h_t, V=None, c=None) -> np.ndarray:
     h_t = np.asarray(h_t, dtype=np.float64) if not isinstance(h_t, np.ndarray) else h_t
     h_t = check_array(h_t, "h_t", where, shape=(None,) * (max(h_t.ndim, 1) - 1) + (H,),
                       dims=("...",) * (max(h_t.ndim, 1) - 1) + ("H",))
-    V0, c0 = readout_weights()
+    V_default, c_default = readout_weights()     # c is the read-out's bias, not a cell state
     K = len(NEXT_WORDS)
-    V = V0 if V is None else check_array(V, "V", where, shape=(K, H), dims=("K", "H"))
-    c = c0 if c is None else check_array(c, "c", where, shape=(K,), dims=("K",))
+    V = V_default if V is None else check_array(V, "V", where, shape=(K, H), dims=("K", "H"))
+    c = c_default if c is None else check_array(c, "c", where, shape=(K,), dims=("K",))
     return softmax_unchecked(h_t @ V.T + c)
 
 

@@ -15,7 +15,8 @@ Shapes: one example has h_{t-1}, C_{t-1} of shape (H,) and x_t of shape (D,); a 
 D on x_t) and every b has shape (H,). These are the matrices of :meth:`LSTM.gate_weights`,
 so composing the functions gives exactly :meth:`LSTM.step` (tested).
 
-Also here: :func:`gate_steps` (the four lines of a gate, for printing them one by one),
+Also here: :func:`gate_value` (one gate unit with one input, σ(w·x + b): notebook 00's widget),
+:func:`gate_steps` (the four lines of a gate, for printing them one by one),
 :func:`logit` (the inverse of σ, to choose a weight that gives a wanted gate value),
 :func:`retention` and :func:`half_life_steps` (how long a constant forget gate keeps a note)
 and :func:`cell_trajectory` (the cell-state recurrence for given gate values).
@@ -25,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.activations import sigmoid_unchecked
-from ..support.checks import check_array, check_choice, check_same_shape, check_size
+from ..support.checks import check_array, check_choice, check_number, check_same_shape, check_size
 
 GATE_PARAMS = ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")
 _ACTIVATIONS = {"sigmoid": sigmoid_unchecked, "tanh": np.tanh}
@@ -186,6 +187,26 @@ def lstm_step(h_prev, C_prev, x_t, params) -> dict[str, np.ndarray]:
 
 
 # ----------------------------------------------------------------------------- helpers around the gates
+def gate_value(w: float, b: float, x):
+    """One gate unit with one input: σ(w·x + b), the smallest case of f_t = σ(W_f · [h_{t-1}, x_t] + b_f).
+
+    Args:
+        w: the weight, b: the bias (numbers).
+        x: the input, a number, or a float array of inputs of any shape (e.g. a grid, for the curve).
+
+    Returns:
+        a float in [0, 1] for a number x; for an array x, an array of x's shape.
+    """
+    where = "gate_value()"
+    w = check_number(w, "w", where)
+    b = check_number(b, "b", where)
+    if isinstance(x, np.ndarray):
+        x = check_array(x, "x", where)
+        return sigmoid_unchecked(w * x + b)
+    x = check_number(x, "x", where)
+    return float(sigmoid_unchecked(np.float64(w * x + b)))
+
+
 def logit(p) -> np.ndarray:
     """The inverse of σ: logit(p) = ln(p / (1 − p)), so σ(logit(p)) = p. p: any shape, each in (0, 1).
 

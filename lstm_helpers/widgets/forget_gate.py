@@ -7,7 +7,8 @@ The dog was sleeping and". The controls change one row of the forget gate, the c
 * ``b`` — the bias b_f[cat] (the gate's resting value σ(b), used at every word),
 * ``x`` — the input: how much "dog" the word at step 6 carries (x_t[dog], 1 = the word "dog").
 
-At "dog" the cat unit's gate is f_t = σ(w·x + b) (its h_{t-1} columns are zero in this cell).
+At "dog" the cat unit's gate is f_t = σ(w·x + b) (its h_{t-1} columns are zero in this cell);
+the numbers come from :func:`lstm_helpers.lessons.toy_sentences.forget_trace`, this module only draws.
 Left: the sigmoid with a marker at that z. Right: C_t of the cat and dog units over the words,
 and f_t of the cat unit; a faint line shows C_t[cat] of the default setting.
 """
@@ -20,7 +21,7 @@ from ..engine.activations import sigmoid_unchecked
 from ..support.plots import OKABE_ITO
 from .base import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
 
-T_DOG = ts.SENTENCE.index("dog")
+T_DOG = ts.T_DOG
 CAT, DOG = ts.unit_index("cat"), ts.unit_index("dog")
 COL_DOG = ts.column("dog")
 DEFAULT_W = float(ts.slide_weights()["W_f"][CAT, COL_DOG])  # logit(0.10) − b_f
@@ -28,19 +29,6 @@ DEFAULT_W = float(ts.slide_weights()["W_f"][CAT, COL_DOG])  # logit(0.10) − b_
 RANGES = {"w": (-10.0, 4.0, 0.05), "b": (-4.0, 8.0, 0.05), "x": (0.0, 1.0, 0.05)}
 Z_GRID = np.linspace(-14.0, 12.0, 261)
 STEPS = np.arange(len(ts.SENTENCE))
-
-
-def forget_trace(w: float, b: float, x: float) -> dict[str, np.ndarray]:
-    """The cell on the example sentence with W_f[cat, x[dog]] = w, b_f[cat] = b, x_t[dog] = x at "dog".
-
-    Returns :func:`lstm_helpers.toy_sentences.run`'s dict (each (T, H) with T = 10, H = 4).
-    """
-    params = ts.slide_weights()
-    params["W_f"][CAT, COL_DOG] = w
-    params["b_f"][CAT] = b
-    X = ts.encode(ts.SENTENCE)
-    X[T_DOG] *= x
-    return ts.run(X, params)
 
 
 class ForgetGateView(View):
@@ -74,7 +62,7 @@ class ForgetGateView(View):
         ax.set_ylabel("forget gate f_t[cat]")
         ax.legend(loc="center left", fontsize=8)
 
-        ref = forget_trace(**self.defaults)["C_t"][:, CAT]
+        ref = ts.forget_trace(**self.defaults)["C_t"][:, CAT]
         bx.plot(STEPS, ref, color=blue, lw=5, alpha=0.2, label="C_t[cat], default setting")
         (self.c_cat,) = bx.plot(STEPS, ref, "o-", color=blue, lw=2, label="C_t[cat] (note: cat)")
         (self.c_dog,) = bx.plot(STEPS, ref, "s-", color=green, lw=2, label="C_t[dog] (note: dog)")
@@ -96,7 +84,7 @@ class ForgetGateView(View):
         for name, value in values.items():
             self.values[name] = check_slider(value, name, where, RANGES)
         w, b, x = self.values["w"], self.values["b"], self.values["x"]
-        tr = forget_trace(w, b, x)
+        tr = ts.forget_trace(w, b, x)
         z = w * x + b
         f = float(tr["f_t"][T_DOG, CAT])
         self.stem.set_data([z, z], [0.0, f])

@@ -9,7 +9,8 @@ the computed gate values by hand:
 
 and the update C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t does the rest. Left: C_t of every unit over the
 words (the edited point marked). Right: that step's update split into the kept part
-f_t ⊙ C_{t-1}, the written part i_t ⊙ C̃_t, and their sum C_t.
+f_t ⊙ C_{t-1}, the written part i_t ⊙ C̃_t, and their sum C_t. The numbers come from
+:func:`lstm_helpers.lessons.toy_sentences.input_trace`; this module only draws.
 """
 from __future__ import annotations
 
@@ -37,11 +38,6 @@ DEFAULT_C_TILDE = float(np.floor(_HAND_WIRED["C_tilde_t"][T_SLEEPING, ts.unit_in
 def step_label(t: int) -> str:
     """'8: sleeping' for step 8 of the example sentence (steps are counted from 0)."""
     return f"{t}: {ts.SENTENCE[t]}"
-
-
-def input_trace(t: int, unit: str, i_t: float, C_tilde_t: float) -> dict[str, np.ndarray]:
-    """The example sentence with i_t and C̃_t of ``unit`` at step ``t`` set by hand; each value (T, H)."""
-    return ts.run(ts.encode(ts.SENTENCE), overrides={"i_t": {(t, unit): i_t}, "C_tilde_t": {(t, unit): C_tilde_t}})
 
 
 class InputGateView(View):
@@ -106,7 +102,7 @@ class InputGateView(View):
             else:
                 self.values[name] = check_slider(value, name, where, RANGES)
         t, unit = self.values["t"], self.values["unit"]
-        tr = input_trace(t, unit, self.values["i_t"], self.values["C_tilde_t"])
+        tr = ts.input_trace(t, unit, self.values["i_t"], self.values["C_tilde_t"])
         u = ts.unit_index(unit)
         for k, line in enumerate(self.lines):
             line.set_ydata(tr["C_t"][:, k])
@@ -114,7 +110,7 @@ class InputGateView(View):
         self.marker.set_markeredgecolor(CYCLE[u])
         f, C_prev, C_t = tr["f_t"][t, u], tr["C_prev"][t, u], tr["C_t"][t, u]
         i, C_tilde = tr["i_t"][t, u], tr["C_tilde_t"][t, u]
-        parts = (float(f * C_prev), float(i * C_tilde), float(C_t))
+        parts = (float(tr["kept"][t, u]), float(tr["written"][t, u]), float(C_t))
         for bar, value in zip(self.bars, parts):
             bar.set_height(value)
         self.readout.set_text(f"{unit} at '{ts.SENTENCE[t]}':\n{f:.2f}·({C_prev:+.2f}) + {i:.2f}·({C_tilde:+.2f}) = {C_t:+.3f}")

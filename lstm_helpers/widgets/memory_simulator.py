@@ -4,7 +4,8 @@ A scripted sentence (by default the slides' table "The cat was hungry. The dog w
 :data:`~lstm_helpers.memory_sim.SLIDE_SCRIPT`) drives ONE memory cell that holds the subject
 (+1 = cat, −1 = dog). For every word you choose the forget gate f_t (eraser), the input gate
 i_t (pen), the candidate C̃_t (what the pen would write) and the output gate o_t (highlighter);
-:func:`~lstm_helpers.memory_sim.simulate_memory` computes the rest. Four panels:
+:func:`~lstm_helpers.memory_sim.simulate_memory` computes the rest (and
+:func:`~lstm_helpers.memory_sim.preset_arrays` the presets); this module only draws. Four panels:
 
 * top left: your gate values per word (f_t, i_t, o_t as lines, C̃_t as bars), the selected word shaded;
 * top right: what the notebook holds: the part of C_t written by each word (rows) over time (columns);
@@ -29,7 +30,7 @@ import matplotlib.ticker
 import numpy as np
 
 from ..support.checks import check_choice
-from ..lessons.memory_sim import SLIDE_SCRIPT, script_arrays, simulate_memory
+from ..lessons.memory_sim import PRESETS, SLIDE_SCRIPT, preset_arrays, simulate_memory
 from ..support.plots import OKABE_ITO
 from .base import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
 import ipywidgets as W
@@ -37,33 +38,12 @@ import ipywidgets as W
 # Slider ranges (min, max, step) of the gate controls.
 RANGES = {"f": (0.0, 1.0, 0.05), "i": (0.0, 1.0, 0.05), "o": (0.0, 1.0, 0.05), "C_tilde": (-1.0, 1.0, 0.05)}
 GATE_KEYS = {"f": "f_t", "i": "i_t", "o": "o_t", "C_tilde": "C_tilde_t"}
-PRESETS = {
-    "slides": "the slides' table",
-    "rewrite": "rewrite every step (RNN-like: f = 0, i = 1)",
-    "never_erase": "never erase (f = 1)",
-}
 GRAD_LIMITS = (1e-6, 1e2)        # log axis of ∏ f; smaller values (and exact zeros) are drawn below it
 FLOOR = 1e-300
 ASINH_WIDTH = 1.0                # C_t axis: linear for |C| < ~1, logarithmic beyond, so |C_t| ≤ T always fits
 COLORS = {"f": OKABE_ITO["vermillion"], "i": OKABE_ITO["bluish_green"], "o": OKABE_ITO["reddish_purple"],
           "C_tilde": OKABE_ITO["orange"], "C": OKABE_ITO["blue"], "h": OKABE_ITO["reddish_purple"],
           "grad": OKABE_ITO["blue"]}
-
-
-def preset_arrays(preset: str, script=SLIDE_SCRIPT) -> dict[str, np.ndarray]:
-    """Gate values (T,) of a preset: keys 'f_t', 'i_t', 'o_t', 'C_tilde_t' (and 'words', 'events').
-
-    'slides': the script as it is; 'rewrite': f_t = 0 and i_t = 1 at every step (the memory is
-    replaced each step, as an RNN's is); 'never_erase': f_t = 1 at every step.
-    """
-    check_choice(preset, "preset", "preset_arrays()", tuple(PRESETS))
-    a = script_arrays(script)
-    if preset == "rewrite":
-        a["f_t"] = np.zeros_like(a["f_t"])
-        a["i_t"] = np.ones_like(a["i_t"])
-    elif preset == "never_erase":
-        a["f_t"] = np.ones_like(a["f_t"])
-    return a
 
 
 class MemorySimulatorView(View):

@@ -10,38 +10,24 @@ The dog was sleeping and". At the last word, "and", the controls set the output 
 
 Left: what the cell keeps, C_t, next to what it shows, h_t = o_t ⊙ tanh(C_t), per unit, with
 o_t marked. Right: the next-word probabilities softmax(V · h_t) of the hand-wired read-out.
+The numbers come from :func:`lstm_helpers.lessons.toy_sentences.output_trace` and
+:func:`~lstm_helpers.lessons.toy_sentences.next_word_probabilities`; this module only draws.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..lessons import toy_sentences as ts
-from ..engine.activations import sigmoid_unchecked
 from ..support.plots import CYCLE, OKABE_ITO
 from .base import View, check_slider, float_sliders, interactive_view, new_figure, sweep_each, unknown_control
 import ipywidgets as W
 
-T_DOG = ts.SENTENCE.index("dog")
-T_AND = ts.SENTENCE.index("and")
+T_AND = ts.T_AND
 # Slider ranges (min, max, step) of the numeric controls; 'erased' is True or False.
 RANGES = {"o_dog": (0.0, 1.0, 0.01), "o_sleeping": (0.0, 1.0, 0.01), "o_old": (0.0, 1.0, 0.01)}
 CONTROLS = ("o_dog", "o_sleeping", "o_old", "erased")
 UNIT_X = np.arange(ts.H)
 WORD_X = np.arange(len(ts.NEXT_WORDS))
-
-
-def output_trace(o_dog: float, o_sleeping: float, o_old: float, erased: bool = True) -> dict[str, np.ndarray]:
-    """The example sentence with o_t at "and" set by hand (and, if not ``erased``, no erasing at "dog").
-
-    Returns :func:`lstm_helpers.toy_sentences.run`'s dict, each value (T, H) = (10, 4).
-    """
-    o = {(T_AND, "dog"): o_dog, (T_AND, "sleeping"): o_sleeping}
-    o.update({(T_AND, u): o_old for u in ts.OLD_CONTEXT_UNITS})
-    overrides = {"o_t": o}
-    if not erased:
-        keep = float(sigmoid_unchecked(np.float64(ts.KEEP_BIAS)))
-        overrides["f_t"] = {(T_DOG, u): keep for u in ts.OLD_CONTEXT_UNITS}
-    return ts.run(ts.encode(ts.SENTENCE), overrides=overrides)
 
 
 class OutputGateView(View):
@@ -101,7 +87,7 @@ class OutputGateView(View):
                 self.values[name] = bool(value)
             else:
                 self.values[name] = check_slider(value, name, where, RANGES)
-        tr = output_trace(**self.values)
+        tr = ts.output_trace(**self.values)
         C, h, o = tr["C_t"][T_AND], tr["h_t"][T_AND], tr["o_t"][T_AND]
         for k in range(ts.H):
             self.c_bars[k].set_height(C[k])

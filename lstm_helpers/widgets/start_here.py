@@ -7,14 +7,15 @@ This view shows a single unit of it (H = 1, one input):
 * right: a note of strength C_{t-1} = 1 after the forget gate (the eraser): kept
   f ⊙ C_{t-1} = f and erased (1 − f) ⊙ C_{t-1}.
 
-Controls: ``w`` (weight), ``b`` (bias), ``x`` (input). Used in notebook 00 as the environment
+Controls: ``w`` (weight), ``b`` (bias), ``x`` (input). The numbers come from
+:func:`lstm_helpers.slides.gates.gate_value`; this module only draws. Used in notebook 00 as the environment
 check "a widget displays and responds", and as a first look at a gate.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..engine.activations import sigmoid_unchecked
+from ..slides.gates import gate_value
 from ..support.plots import OKABE_ITO
 from .base import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
 
@@ -22,11 +23,6 @@ from .base import View, check_slider, float_sliders, interactive_view, new_figur
 RANGES = {"w": (-4.0, 4.0, 0.1), "b": (-6.0, 6.0, 0.1), "x": (-4.0, 4.0, 0.1)}
 X_GRID = np.linspace(-6.0, 6.0, 241)
 C_PREV = 1.0  # strength of the note before the eraser
-
-
-def gate_value(w: float, b: float, x: float) -> float:
-    """f = σ(w·x + b) for scalars, as a float in [0, 1]."""
-    return float(sigmoid_unchecked(np.float64(w * x + b)))
 
 
 class StartHereView(View):
@@ -84,7 +80,7 @@ class StartHereView(View):
             self.values[name] = check_slider(value, name, where, RANGES)
         w, b, x = self.values["w"], self.values["b"], self.values["x"]
         f = gate_value(w, b, x)
-        self.curve.set_ydata(sigmoid_unchecked(w * X_GRID + b))
+        self.curve.set_ydata(gate_value(w, b, X_GRID))
         self.stem.set_data([x, x], [0.0, f])
         self.marker.set_data([x], [f])
         self.readout.set_text(f"w = {w:+.1f}, b = {b:+.1f}, x = {x:+.1f}\n"
