@@ -6,6 +6,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# JupyterLab defaults for the course (no news popup, no update check): see jupyterlab-settings/README.md
+LAB_SETTINGS := jupyterlab-settings/overrides.json
 # Use both cores; notebooks of one file stay on one worker (nbval needs them in order).
 PYTEST_ARGS ?= -n 2 --dist loadfile
 LAB_ARGS ?=
@@ -17,35 +19,52 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: help lab test unit nbval execute bench data clean-venv
+.PHONY: help lab test unit nbval execute bench bench-check data clean-venv
 
 help:
-	@echo "make lab    - install (first time) and open JupyterLab on notebooks/"
-	@echo "make test   - install/update, then run unit tests and nbval (strict) on every notebook"
-	@echo "make unit   - unit tests only (fast)"
-	@echo "make nbval  - notebooks only"
+	@echo "make lab          - install (first time) and open JupyterLab on notebooks/"
+	@echo "make test         - install/update, then every test: unit tests (slow ones too), nbval (strict) on"
+	@echo "                    every notebook, then the widget latency table (printed, not enforced)"
+	@echo "make unit         - unit tests without the slow ones (browser, grading batch): under 2 minutes"
+	@echo "make nbval        - notebooks only"
 	@echo "make execute NB=notebooks/X.ipynb - run a notebook in a fresh kernel, store outputs"
-	@echo "make data   - regenerate data/ from lstm_helpers (fixed seeds)"
-	@echo "make bench  - speed benchmarks (see benchmarks/README.md)"
+	@echo "make data         - regenerate data/ from lstm_helpers (fixed seeds)"
+	@echo "make bench        - speed benchmarks (see benchmarks/README.md)"
+	@echo "make bench-check  - widget redraw latency; fails if a widget is over its 100 ms budget (CI runs it)"
+	@echo "make release      - instructors: student version of the notebooks in release/ (nbgrader)"
+	@echo "make grade SUBMISSIONS=<dir> - instructors: grade <dir>/<student>/<notebook>.ipynb (nbgrader)"
+	@echo "make clean-venv   - delete $(VENV)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
-	touch $(STAMP)
+# The install step prints one line per step; pip is quiet (its warnings and errors still show).
+# PYTHONWARNINGS hides setuptools' one informational notice about editable installs ("Please be
+# careful with folders in your working directory..."): the folder it means is the package itself.
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml $(LAB_SETTINGS)
+	@echo "Installing the course's pinned packages into $(VENV) (the first time: a minute or more)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@PYTHONWARNINGS="ignore:Editable installation" \
+	    $(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@echo "Installing the course's JupyterLab settings ($(LAB_SETTINGS) -> $(VENV)/share/jupyter/lab/settings/)"
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp $(LAB_SETTINGS) $(VENV)/share/jupyter/lab/settings/overrides.json
+	@touch $(STAMP)
+	@echo "$(VENV) is ready."
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
+# The widget latency table at the end is informational: a busy or slow machine must not fail the
+# tests. `make bench-check` enforces the budget (CI runs it after `make test`).
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-cell-timeout=300 $(PYTEST_ARGS)
 	@cat screenshots/browser_report.txt 2>/dev/null || true
-	$(BIN)/python benchmarks/bench_widgets.py --check
+	@$(BIN)/python benchmarks/bench_widgets.py || echo "(the widget latency table could not be made; see above)"
 
+# Tests marked slow (pyproject.toml: browser tests, the grading batch) run in `make test` only.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -m "not slow" $(PYTEST_ARGS)
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env --nbval-cell-timeout=300 $(PYTEST_ARGS)
@@ -61,6 +80,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_step.py
+
+bench-check: $(STAMP)
+	$(BIN)/python benchmarks/bench_widgets.py --check
 
 clean-venv:
 	rm -rf $(VENV)

@@ -29,6 +29,7 @@ import urllib.request
 
 import pytest
 
+pytestmark = pytest.mark.slow  # JupyterLab + Chromium on every notebook: minutes
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

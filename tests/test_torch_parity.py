@@ -1,111 +1,133 @@
-"""The numpy engine computes exactly what PyTorch computes: lh.LSTM against torch.nn.LSTM and
-lh.RNN against torch.nn.RNN, with the same weights copied over (same layout: weight_ih, weight_hh,
-bias_ih, bias_hh; LSTM gate order i, f, g, o), compared on outputs, final state and every gradient.
+"""The numpy engine computes what PyTorch computes: lh.LSTM against torch.nn.LSTM and lh.RNN against
+torch.nn.RNN (tanh and relu), from the same weights (same layout: weight_ih, weight_hh, bias_ih,
+bias_hh; LSTM gate order i, f, g, o), on outputs, final state and every gradient.
 
-torch is NOT a dependency of the course. This test runs where it is installed (for the benchmark:
-``.venv/bin/pip install torch==2.13.0``) and is skipped with that reason everywhere else.
+torch is NOT a dependency of the course, so torch's answers are stored: ``tests/fixtures/`` holds,
+for a few fixed cases (float64 and float32, with and without an initial state), torch's inputs,
+weights, outputs, final (h, C) and the gradients of a fixed scalar loss, made by
+``tests/fixtures/make_torch_reference.py`` (its docstring says how; torch's version is recorded in
+``torch_reference.json``). These tests run everywhere without torch. Where torch is installed, one
+more test remakes the reference live and compares it with the stored one.
 """
 from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import lstm_helpers as lh
 
-torch = pytest.importorskip(
-    "torch", reason="torch is not installed; it is optional (benchmark only: .venv/bin/pip install torch==2.13.0)")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_spec = importlib.util.spec_from_file_location("make_torch_reference", FIXTURES / "make_torch_reference.py")
+ref = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ref)
 
 # float64: only the summation order differs, so the agreement is close to machine precision.
-TOL64 = dict(rtol=1e-10, atol=1e-12)
-TOL32 = dict(rtol=1e-4, atol=1e-5)
-SIZES = [(7, 3, 5, 4), (12, 1, 8, 32), (6, 16, 3, 32)]  # (T, B, D, H): a small batch, one example, a larger batch
+TOL = {"float64": dict(rtol=1e-10, atol=1e-12), "float32": dict(rtol=1e-4, atol=1e-5)}
+NAMES = [case["name"] for case in ref.CASES]
+WEIGHTS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")  # torch's names end in _l0 (layer 0)
 
 
-def _copy_weights(ours, theirs, dtype):
-    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-        getattr(theirs, f"{name}_l0").data = torch.tensor(getattr(ours, name), dtype=dtype)
+def load(name: str) -> tuple[dict, dict[str, np.ndarray]]:
+    """The case (from the script's CASES) and its stored arrays."""
+    case = ref.CASES[NAMES.index(name)]
+    with np.load(FIXTURES / f"torch_{name}.npz") as data:
+        return case, {key: data[key] for key in data.files}
 
 
-def _inputs(T, B, D, H, seed, n_state):
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((T, B, D))
-    state = [0.5 * rng.standard_normal((B, H)) for _ in range(n_state)]
-    r_out = rng.standard_normal((T, B, H))
-    r_state = [rng.standard_normal((B, H)) for _ in range(n_state)]
-    return x, state, r_out, r_state
+def run_engine(case: dict, fx: dict[str, np.ndarray], perturb: str | None = None) -> dict[str, np.ndarray]:
+    """lh.LSTM / lh.RNN on the stored inputs and weights: outputs, final state and gradients, keyed as the fixture.
+
+    ``perturb`` names a weight whose first entry is changed by 1e-6 (to show the comparison catches it).
+    """
+    dtype = np.dtype(case["dtype"])
+    lstm = case["cell"] == "lstm"
+    D, H = case["D"], case["H"]
+    model = lh.LSTM(D, H, dtype=dtype) if lstm else lh.RNN(D, H, nonlinearity=case["nonlinearity"], dtype=dtype)
+    for name in WEIGHTS:
+        weight = getattr(model, name)
+        assert weight.shape == fx[f"{name}_l0"].shape, name
+        weight[...] = fx[f"{name}_l0"]
+    if perturb is not None:
+        getattr(model, perturb).flat[0] += 1e-6
+    state = None
+    if case["initial_state"]:
+        state = (fx["h0"], fx["C0"]) if lstm else fx["h0"]
+    d_state = None
+    if case["final_state_loss"]:
+        d_state = (fx["r_h"], fx["r_C"]) if lstm else fx["r_h"]
+
+    out, final = model.forward(fx["x"], state)
+    grad_x = model.backward(fx["r_out"], d_state)
+    result = {"out": out, "h_T": final[0] if lstm else final, "grad_x": grad_x}
+    if lstm:
+        result["C_T"] = final[1]
+    if case["initial_state"]:
+        grad_state = model.grad_state if lstm else (model.grad_state,)
+        result.update({f"grad_{key}": g for key, g in zip(ref.state_names(case), grad_state)})
+    result.update({f"grad_{name}_l0": model.grads[name] for name in WEIGHTS})
+    return result
 
 
-@pytest.mark.parametrize("T,B,D,H", SIZES)
-def test_lstm_matches_torch_float64(T, B, D, H):
-    ours = lh.LSTM(D, H, forget_bias="chrono", chrono_max_lag=10, seed=T + B)
-    ours.bias_hh[:] = np.random.default_rng(1).uniform(-0.3, 0.3, 4 * H)  # both biases non-trivial
-    theirs = torch.nn.LSTM(D, H).double()
-    _copy_weights(ours, theirs, torch.float64)
-    x, (h0, c0), r_out, (r_h, r_c) = _inputs(T, B, D, H, seed=B, n_state=2)
-
-    out, (hT, cT) = ours.forward(x, (h0, c0))
-    dx = ours.backward(r_out, (r_h, r_c))
-    dh0, dc0 = ours.grad_state
-
-    tx = torch.tensor(x, requires_grad=True)
-    th0 = torch.tensor(h0[None], requires_grad=True)
-    tc0 = torch.tensor(c0[None], requires_grad=True)
-    tout, (thT, tcT) = theirs(tx, (th0, tc0))
-    loss = (tout * torch.tensor(r_out)).sum() + (thT[0] * torch.tensor(r_h)).sum() + (tcT[0] * torch.tensor(r_c)).sum()
-    loss.backward()
-
-    np.testing.assert_allclose(out, tout.detach().numpy(), **TOL64)
-    np.testing.assert_allclose(hT, thT[0].detach().numpy(), **TOL64)
-    np.testing.assert_allclose(cT, tcT[0].detach().numpy(), **TOL64)
-    np.testing.assert_allclose(dx, tx.grad.numpy(), **TOL64)
-    np.testing.assert_allclose(dh0, th0.grad[0].numpy(), **TOL64)
-    np.testing.assert_allclose(dc0, tc0.grad[0].numpy(), **TOL64)
-    for name in ours.param_names:
-        np.testing.assert_allclose(ours.grads[name], getattr(theirs, f"{name}_l0").grad.numpy(), **TOL64,
-                                   err_msg=name)
+def compare(case: dict, fx: dict[str, np.ndarray], ours: dict[str, np.ndarray]) -> None:
+    """Every output and gradient torch stored equals ours, and we compute nothing torch did not store."""
+    expected = {key for key in fx if key in ("out", "h_T", "C_T") or key.startswith("grad_")}
+    assert set(ours) == expected
+    for key in sorted(expected):
+        assert ours[key].dtype == fx[key].dtype == np.dtype(case["dtype"]), key
+        np.testing.assert_allclose(ours[key], fx[key], **TOL[case["dtype"]], err_msg=f"{case['name']}: {key}")
 
 
-@pytest.mark.parametrize("T,B,D,H", SIZES)
-def test_lstm_matches_torch_float32(T, B, D, H):
-    ours = lh.LSTM(D, H, dtype=np.float32, seed=3)
-    theirs = torch.nn.LSTM(D, H)
-    _copy_weights(ours, theirs, torch.float32)
-    x, _, r_out, _ = _inputs(T, B, D, H, seed=5, n_state=0)
-    x32, r32 = x.astype(np.float32), r_out.astype(np.float32)
-    out, _ = ours.forward(x32)
-    dx = ours.backward(r32)
-    tx = torch.tensor(x32, requires_grad=True)
-    tout, _ = theirs(tx)
-    (tout * torch.tensor(r32)).sum().backward()
-    assert out.dtype == dx.dtype == np.float32
-    np.testing.assert_allclose(out, tout.detach().numpy(), **TOL32)
-    np.testing.assert_allclose(dx, tx.grad.numpy(), **TOL32)
-    for name in ours.param_names:
-        assert ours.grads[name].dtype == np.float32
-        np.testing.assert_allclose(ours.grads[name], getattr(theirs, f"{name}_l0").grad.numpy(), **TOL32,
-                                   err_msg=name)
+@pytest.mark.parametrize("name", NAMES)
+def test_engine_matches_torch(name):
+    case, fx = load(name)
+    compare(case, fx, run_engine(case, fx))
 
 
-@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])  # the two that torch.nn.RNN has
-@pytest.mark.parametrize("T,B,D,H", SIZES)
-def test_rnn_matches_torch_float64(T, B, D, H, nonlinearity):
-    ours = lh.RNN(D, H, nonlinearity=nonlinearity, seed=T + B)
-    theirs = torch.nn.RNN(D, H, nonlinearity=nonlinearity).double()
-    _copy_weights(ours, theirs, torch.float64)
-    x, (h0,), r_out, (r_h,) = _inputs(T, B, D, H, seed=B + 7, n_state=1)
+@pytest.mark.parametrize("name", [n for n in NAMES if n.endswith("f64_state")])
+@pytest.mark.parametrize("weight", WEIGHTS)
+def test_a_wrong_weight_is_caught(name, weight):
+    """The float64 tolerance is tight: one weight off by 1e-6 fails the comparison."""
+    case, fx = load(name)
+    with pytest.raises(AssertionError, match=name):
+        compare(case, fx, run_engine(case, fx, perturb=weight))
 
-    out, hT = ours.forward(x, h0)
-    dx = ours.backward(r_out, r_h)
 
-    tx = torch.tensor(x, requires_grad=True)
-    th0 = torch.tensor(h0[None], requires_grad=True)
-    tout, thT = theirs(tx, th0)
-    ((tout * torch.tensor(r_out)).sum() + (thT[0] * torch.tensor(r_h)).sum()).backward()
+def test_fixtures_are_what_the_script_makes():
+    """Every case of the script has its file; shapes as recorded; the inputs are the script's, bit for bit."""
+    meta = json.loads((FIXTURES / ref.METADATA).read_text())
+    assert meta["seed"] == ref.SEED
+    assert meta["loss"] == ref.LOSS
+    assert meta["torch"].startswith("2.")
+    stored = sorted(p.name for p in FIXTURES.glob("torch_*.npz"))
+    assert stored == sorted(f"torch_{name}.npz" for name in NAMES)
+    assert [c["name"] for c in meta["cases"]] == NAMES
+    for index, (case, recorded) in enumerate(zip(ref.CASES, meta["cases"])):
+        assert {k: v for k, v in recorded.items() if k not in ("file", "shapes")} == case
+        _, fx = load(case["name"])
+        assert {key: list(value.shape) for key, value in fx.items()} == recorded["shapes"]
+        assert all(value.dtype == np.dtype(case["dtype"]) for value in fx.values())
+        T, B, D, H = case["T"], case["B"], case["D"], case["H"]
+        assert fx["x"].shape == (T, B, D) and fx["out"].shape == (T, B, H) and fx["h_T"].shape == (B, H)
+        inputs = ref.case_inputs(index)
+        assert set(inputs) <= set(fx)
+        for key, value in inputs.items():
+            np.testing.assert_array_equal(fx[key], value, err_msg=f"{case['name']}: {key}")
+        leaves = ["x", *(ref.state_names(case) if case["initial_state"] else ()), *(f"{w}_l0" for w in WEIGHTS)]
+        for key in leaves:
+            assert fx[f"grad_{key}"].shape == fx[key].shape, key
 
-    np.testing.assert_allclose(out, tout.detach().numpy(), **TOL64)
-    np.testing.assert_allclose(hT, thT[0].detach().numpy(), **TOL64)
-    np.testing.assert_allclose(dx, tx.grad.numpy(), **TOL64)
-    np.testing.assert_allclose(ours.grad_state, th0.grad[0].numpy(), **TOL64)
-    for name in ours.param_names:
-        np.testing.assert_allclose(ours.grads[name], getattr(theirs, f"{name}_l0").grad.numpy(), **TOL64,
-                                   err_msg=name)
+
+@pytest.mark.skipif(ref.torch is None, reason="torch is not installed; it is optional "
+                    "(tests/fixtures/make_torch_reference.py says how to remake the fixtures with it)")
+@pytest.mark.parametrize("name", NAMES)
+def test_stored_reference_is_what_torch_computes_now(name):
+    """Live: torch on this machine gives the stored answers (within the same tolerance)."""
+    case, fx = load(name)
+    live = ref.torch_reference(NAMES.index(name))
+    assert set(live) == set(fx)
+    for key in sorted(fx):
+        np.testing.assert_allclose(live[key], fx[key], **TOL[case["dtype"]], err_msg=f"{name}: {key}")
