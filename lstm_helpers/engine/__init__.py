@@ -2,7 +2,6 @@
 
 Modules, one concern each:
     activations  σ, tanh, softmax (stable for any input)
-    checks       argument checks with messages for learners
     rnn          vanilla RNN: forward, BPTT, class RNN (torch.nn.RNN layout)
     lstm         LSTM and its variants: forward, BPTT, class LSTM (torch.nn.LSTM layout); the fast
                  version of the slides' equations in ``lstm_helpers.slides.gates`` / ``.bptt``
