@@ -24,7 +24,8 @@ Where each notebook's code lives:
     06 output gate                   toy_sentences, slides/gates          output_gate         gates
     07 the full LSTM                 slides/bptt, slides/gates            —                   lstm_step
     08 processing a sentence         sentence_corpus (sentences)          sentence_gates      —
-    09 subject-verb agreement        agreement (sentences)                agreement           agreement
+    09 subject-verb agreement        agreement, agreement_errors          agreement           agreement
+                                     (sentences)
     10 RNN vs LSTM                   comparison, continual                —                   —
     11 applications                  charlm, music, seq2seq, architectures temperature        —
 
@@ -50,8 +51,8 @@ from .engine.optim import SGD, Adam, clip_grad_norm, global_norm
 from .engine.rnn import RNN, rnn_backward, rnn_forward
 from .engine.train import History, train
 from .slides import bptt, gates
-from .lessons import (agreement, architectures, charlm, comparison, continual, diagram, memory_sim, memory_span,
-                      music, sentence_corpus, seq2seq, toy_sentences, vanishing)
+from .lessons import (agreement, agreement_errors, architectures, charlm, comparison, continual, diagram, memory_sim,
+                      memory_span, music, sentence_corpus, sentences, seq2seq, toy_sentences, vanishing)
 from .lessons.vanishing import (DecayExperiment, clipping_effect, derivative_bound, growth_per_step,
                                 largest_singular_value, last_state_gradients, mean_derivative, pascanu_bound,
                                 scalar_powers, scale_to_largest_singular_value, state_jacobian_bptt,

@@ -9,8 +9,10 @@ import matplotlib
 import numpy as np
 import pytest
 
+import lstm_helpers as lh
 from lstm_helpers import agreement as ag
 from lstm_helpers.engine.models import SequenceModel
+from lstm_helpers.lessons.sentences import grouped_accuracy
 from lstm_helpers.widgets.agreement import AgreementView, agreement_widget, bench_cases
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -173,19 +175,22 @@ def test_batch_sampler_draws_one_length_per_batch(generated):
         ag.batch_sampler([], 4)
 
 
-def test_mixed_lengths_forward_equals_per_group_forward(generated):
+def test_valid_set_is_grouped_by_length_and_scored_by_the_evaluation_forward(generated):
     sents = generated["valid"][:40]
     model = ag.make_model("lstm", 8, seed=3, dtype=np.float64)
     xs, y = ag.encode_sentences(sents, dtype=np.float64)
-    assert isinstance(xs, ag.MixedLengths) and len(xs) > 1
-    logits = model.forward(xs)
-    assert logits.shape == (len(sents), 2)
-    expected = np.concatenate([SequenceModel.forward(model, xg) for xg in xs])
-    np.testing.assert_allclose(logits, expected)
     order = np.concatenate(list(ag.group_by_length([s.prefix for s in sents]).values()))
+    assert isinstance(xs, tuple) and len(xs) > 1
+    assert [x.shape[0] for x in xs] == sorted({len(s.prefix) for s in sents})     # one batch per length
+    assert sum(x.shape[1] for x in xs) == len(sents)
     np.testing.assert_array_equal(y, [sents[i].label for i in order])
-    with pytest.raises(ValueError):
-        model.backward(np.zeros_like(logits))      # backward needs an ordinary forward
+    logits = np.concatenate([model.logits(x) for x in xs])
+    assert logits.shape == (len(sents), 2)
+    np.testing.assert_array_equal(np.concatenate([model.forward(x) for x in xs]), logits)   # the same numbers
+    assert grouped_accuracy(model, (xs, y)) == lh.accuracy(logits, y)
+    model.logits(xs[0])
+    with pytest.raises(ValueError, match=r"forward\(\) first"):
+        model.backward(np.zeros((xs[0].shape[1], 2)))     # an evaluation keeps nothing for backward
     p = ag.verb_probabilities(model, [s.prefix for s in sents])
     np.testing.assert_allclose(p.sum(1), 1.0)
     np.testing.assert_allclose(p[order], np.exp(logits) / np.exp(logits).sum(1, keepdims=True), rtol=1e-10)
@@ -313,8 +318,11 @@ def test_train_model_learns_the_rule_and_is_reproducible(generated):
     assert hist.loss == hist2.loss
     test = data["test"][:300]
     assert ag.evaluate(model, test)["overall"] < 0.1
-    with pytest.raises(TypeError, match="AgreementModel"):
-        ag.train_model(SequenceModel("rnn", len(ag.VOCAB), 4, 2), small, steps=1, progress=False)
+    for wrong in (SequenceModel("rnn", len(ag.VOCAB), 4, 2, readout="all"), SequenceModel("lstm", 5, 4, 2), "model"):
+        with pytest.raises(TypeError, match="'model'"):
+            ag.train_model(wrong, small, steps=1, progress=False)
+    plain = SequenceModel("rnn", len(ag.VOCAB), 4, 2, seed=1)        # any word model of this language will do
+    assert ag.train_model(plain, small, steps=2, eval_every=1, progress=False).eval_step == [1, 2]
     with pytest.raises(ValueError, match="valid"):
         ag.train_model(ag.make_model("rnn", 4), {"train": data["train"]}, steps=1, progress=False)
 

@@ -48,12 +48,18 @@ def test_time_train_step_trains_and_times():
     t = cmp.time_train_step(model, x, y, repeats=4, warmup=1)
     assert t.shape == (4,) and np.all(t > 0)
     assert not np.allclose(before, model.cell.weight_hh)       # the update happened
+    ref = lh.SequenceModel("lstm", 9, 4, 4, seed=0)             # exactly lh.train's steps: Adam 1e-3, clip 1.0
+    lh.train(ref, lambda rng: (x, y), steps=5, lr=1e-3, clip=1.0, progress=False)
+    for k, v in model.parameters().items():
+        np.testing.assert_array_equal(v, ref.parameters()[k])
     times = cmp.time_cells(lambda rng: lh.recall_batch(rng, 8, 5), 9, 4, (4, 6), repeats=2)
     assert set(times.median) == {("rnn", 4), ("lstm", 4), ("rnn", 6), ("lstm", 6)}
     assert times.ratio(4) == times.median["lstm", 4] / times.median["rnn", 4]
     assert times.flops["lstm", 6] == 4 * times.flops["rnn", 6]
     with pytest.raises(TypeError, match="'model'"):
         cmp.time_train_step(object(), x, y)
+    with pytest.raises(ValueError, match="'repeats'"):
+        cmp.time_train_step(model, x, y, repeats=0)
 
 
 def test_ablation_variants_build_the_right_cells():

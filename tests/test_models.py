@@ -72,3 +72,70 @@ def test_seed_dtype_and_cell_options():
     assert m.cell.config.removed_gates() == ("o",)
     text = repr(m)
     assert "SequenceModel(" in text and "LSTM(3, 4" in text and "Linear(4, 5" in text and "'last'" in text
+
+
+# ----------------------------------------------------------------------------- the evaluation forward
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+@pytest.mark.parametrize("readout", ["last", "all"])
+def test_logits_are_the_forward_logits_and_predict_their_argmax(cell, readout):
+    model = lh.SequenceModel(cell, D, H, C, readout=readout, seed=3)
+    x = _x(1)
+    logits = model.logits(x)
+    np.testing.assert_array_equal(logits, model.forward(x))
+    np.testing.assert_array_equal(model.predict(x), logits.argmax(axis=-1))
+    state = model.final_state
+    np.testing.assert_array_equal(model.logits(x[:2], state),
+                                  model.forward(x[:2], state))
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+@pytest.mark.parametrize("readout", ["last", "all"])
+def test_logits_do_not_disturb_a_following_forward_backward_pair(cell, readout):
+    x, other = _x(1), np.random.default_rng(9).standard_normal((T + 3, B + 1, D))
+    R = np.random.default_rng(5).standard_normal(lh.SequenceModel(cell, D, H, C, readout=readout).forward(x).shape)
+    ref = lh.SequenceModel(cell, D, H, C, readout=readout, seed=4)
+    ref.forward(x)
+    dx_ref = ref.backward(R)
+    model = lh.SequenceModel(cell, D, H, C, readout=readout, seed=4)
+    model.logits(other)                           # an evaluation of other data first
+    model.predict(other)
+    model.forward(x)
+    dx = model.backward(R)
+    np.testing.assert_array_equal(dx, dx_ref)
+    for k, g in ref.grads.items():
+        np.testing.assert_array_equal(model.grads[k], g)
+
+
+@pytest.mark.parametrize("evaluate", ["logits", "predict"])
+def test_backward_after_an_evaluation_raises_instead_of_pairing_wrongly(evaluate):
+    model = lh.SequenceModel("lstm", D, H, C, seed=4)
+    logits = model.forward(_x(1))
+    getattr(model, evaluate)(_x(2))               # the cell's cache now belongs to _x(2)
+    with pytest.raises(ValueError, match=r"call forward\(\) first \(logits\(\) and predict\(\) keep nothing"):
+        model.backward(np.ones_like(logits))
+    model.forward(_x(1))
+    assert model.backward(np.ones_like(logits)).shape == (T, B, D)
+
+
+def test_logits_reject_bad_input_clearly_and_keep_the_pending_pair():
+    model = lh.SequenceModel("lstm", D, H, C, seed=4)
+    x = _x(1)
+    cases = [(np.ones((T, B, D + 1)), ValueError, "(6, 2, 4)"), (np.ones((T, D)), ValueError, "(6, 3)"),
+             (x.astype(np.float32), TypeError, "float32"), (np.full((T, B, D), np.nan), ValueError, "NaN"),
+             (x.astype(np.int64), TypeError, "int64"), (None, TypeError, "None"), ("x", TypeError, "str")]
+    R = np.ones((B, C))
+    ref = lh.SequenceModel("lstm", D, H, C, seed=4)
+    ref.forward(x)
+    ref.backward(R)
+    model.forward(x)
+    for bad, error, text in cases:
+        with pytest.raises(error, match="SequenceModel.logits\\(\\): argument 'x'") as info:
+            model.logits(bad)
+        assert text in str(info.value)
+        with pytest.raises(error, match="'x'"):
+            model.predict(bad)
+    with pytest.raises(ValueError, match="'state"):
+        model.logits(x, (np.zeros((B + 1, H)), np.zeros((B, H))))
+    model.backward(R)                             # the rejected calls left forward()'s values in place
+    for k, g in ref.grads.items():
+        np.testing.assert_array_equal(model.grads[k], g)

@@ -103,7 +103,7 @@ def test_word_errors_name_the_argument_and_the_word():
         sc.encode(["The", "unicorn"])
     with pytest.raises(TypeError, match="'words'"):
         sc.encode("The cat")
-    with pytest.raises(TypeError, match="'words'"):
+    with pytest.raises(ValueError, match="'words' must be a non-empty"):
         sc.subject_labels([])
     with pytest.raises(TypeError, match="'texts'"):
         sc.encode_batch("The cat")

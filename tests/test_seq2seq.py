@@ -46,8 +46,30 @@ def test_decoder_sees_the_source_only_through_the_final_state():
 def test_it_learns_short_reversals():
     m = s2.Seq2Seq(4, 24, seed=0)
     hist = s2.train_seq2seq(m, length=3, steps=250, batch_size=32, lr=2e-2, seed=0, progress=False)
-    assert len(hist["loss"]) == 250 and np.mean(hist["loss"][-10:]) < np.mean(hist["loss"][:10])
+    assert isinstance(hist, lh.History) and hist.steps_run == 250
+    assert len(hist.loss) == len(hist.accuracy) == 250 and np.mean(hist.loss[-10:]) < np.mean(hist.loss[:10])
     src, tgt = s2.reversal_batch(np.random.default_rng(5), 300, 3, 4)
     acc = s2.position_accuracy(m, src, tgt)
     assert acc.shape == (3,) and acc.min() > 0.9        # chance is 0.25
     assert m.num_parameters() == sum(p.size for p in m.parameters().values())
+
+
+def test_train_seq2seq_is_lh_train_with_teacher_forcing():
+    """The same draws and updates as a hand-written loop: reversal batch, teacher-forced forward,
+    cross-entropy, backward, clipping, Adam."""
+    m, ref = s2.Seq2Seq(4, 6, seed=3), s2.Seq2Seq(4, 6, seed=3)
+    hist = s2.train_seq2seq(m, length=3, steps=5, batch_size=8, lr=1e-2, clip=0.5, seed=7, progress=False)
+    rng, opt, losses = np.random.default_rng(7), lh.Adam(ref.parameters(), lr=1e-2), []
+    for _ in range(5):
+        src, tgt = s2.reversal_batch(rng, 8, 3, 4)
+        loss, d = lh.softmax_cross_entropy(ref.forward(src, tgt), tgt)
+        ref.backward(d)
+        grads = ref.grads
+        lh.clip_grad_norm(grads, 0.5)
+        opt.step(grads)
+        losses.append(loss)
+    assert hist.loss == losses
+    for k, v in m.parameters().items():
+        np.testing.assert_array_equal(v, ref.parameters()[k])
+    with pytest.raises(TypeError, match="'model'"):
+        s2.train_seq2seq(lh.SequenceModel("lstm", 4, 6, 4), length=3, steps=1, progress=False)

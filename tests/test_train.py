@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import lstm_helpers as lh
+from lstm_helpers.engine import train as train_module
 
 LAG, K, M = 3, 4, 4
 INPUT = K + M + 1
@@ -63,8 +64,8 @@ def test_evaluates_every_eval_every_steps_and_at_the_end():
     hist = lh.train(model, make_batch, steps=25, eval_batch=eval_batch(), eval_every=10, progress=False)
     assert hist.eval_step == [10, 20, 25]
     arrays = hist.as_arrays()
-    assert set(arrays) == {"loss", "accuracy", "grad_norm", "eval_step", "eval_accuracy"}
-    assert arrays["loss"].shape == (25,) and arrays["eval_accuracy"].shape == (3,)
+    assert set(arrays) == {"loss", "accuracy", "grad_norm", "step_time", "eval_step", "eval_accuracy"}
+    assert arrays["loss"].shape == arrays["step_time"].shape == (25,) and arrays["eval_accuracy"].shape == (3,)
 
 
 def test_clip_records_the_norm_before_clipping():
@@ -96,3 +97,97 @@ def test_float32_model_trains_in_float32():
     hist = lh.train(model, lambda rng: lh.recall_batch(rng, 16, LAG, dtype=np.float32), steps=20, progress=False)
     assert all(v.dtype == np.float32 for v in model.parameters().values())
     assert np.isfinite(hist.loss).all()
+
+
+# ----------------------------------------------------------------------------- hooks and timing
+def test_default_evaluation_is_the_evaluation_forward():
+    model = lh.SequenceModel("lstm", INPUT, 8, K, seed=0)
+    ev = eval_batch()
+    hist = lh.train(model, make_batch, steps=20, seed=1, eval_batch=ev, eval_every=10, progress=False)
+    assert hist.eval_accuracy[-1] == lh.accuracy(model.logits(ev[0]), ev[1])
+    with pytest.raises(ValueError, match=r"forward\(\) first"):
+        model.backward(np.zeros((ev[0].shape[1], K)))    # the last pass was an evaluation: nothing to pair with
+
+
+def test_evaluate_hook_scores_the_eval_batch():
+    calls = []
+
+    def evaluate(model, batch):
+        calls.append((model, batch))
+        return 0.25 * len(calls)
+
+    model = lh.SequenceModel("rnn", INPUT, 4, K, seed=0)
+    ev = ("anything the hook understands", None)
+    hist = lh.train(model, make_batch, steps=50, eval_batch=ev, eval_every=5, evaluate=evaluate,
+                    target_accuracy=0.75, progress=False)
+    assert all(m is model and b is ev for m, b in calls)
+    assert hist.eval_accuracy == [0.25, 0.5, 0.75] and hist.eval_step == [5, 10, 15]
+    assert hist.reached_target and hist.steps_run == 15
+
+
+@pytest.mark.parametrize("value, error", [(1.5, ValueError), (float("nan"), ValueError), ("0.5", TypeError),
+                                          (None, TypeError), (True, TypeError)])
+def test_evaluate_hook_must_return_an_accuracy(value, error):
+    model = lh.SequenceModel("rnn", INPUT, 4, K, seed=0)
+    with pytest.raises(error, match="'evaluate'"):
+        lh.train(model, make_batch, steps=2, eval_batch=eval_batch(), eval_every=1, evaluate=lambda m, b: value,
+                 progress=False)
+
+
+def test_forward_hook_replaces_model_forward():
+    def reversed_batch(rng):
+        x, y = make_batch(rng)
+        return x[::-1].copy(), y
+
+    a, b = (lh.SequenceModel("lstm", INPUT, 8, K, seed=0) for _ in range(2))
+    ha = lh.train(a, make_batch, steps=15, seed=2, progress=False, forward=lambda m, x: m.forward(x[::-1].copy()))
+    hb = lh.train(b, reversed_batch, steps=15, seed=2, progress=False)
+    assert ha.loss == hb.loss and ha.grad_norm == hb.grad_norm
+    for k, v in a.parameters().items():
+        np.testing.assert_array_equal(v, b.parameters()[k])
+
+
+def test_hooks_are_checked():
+    model = lh.SequenceModel("rnn", INPUT, 4, K, seed=0)
+    for name in ("evaluate", "forward"):
+        with pytest.raises(TypeError, match=f"'{name}'"):
+            lh.train(model, make_batch, steps=1, progress=False, **{name: 0.5})
+
+    class NoEvaluationForward:                       # a model without logits(x) needs an evaluate hook
+        def __init__(self):
+            inner = self.inner = lh.SequenceModel("rnn", INPUT, 4, K, seed=0)
+            self.forward, self.backward, self.parameters = inner.forward, inner.backward, inner.parameters
+
+        @property
+        def grads(self):
+            return self.inner.grads
+
+    with pytest.raises(TypeError, match="'evaluate'"):
+        lh.train(NoEvaluationForward(), make_batch, steps=1, eval_batch=eval_batch(), progress=False)
+    hist = lh.train(NoEvaluationForward(), make_batch, steps=2, eval_batch=eval_batch(), eval_every=1,
+                    evaluate=lambda m, b: lh.accuracy(m.forward(b[0]), b[1]), progress=False)
+    assert len(hist.eval_accuracy) == 2
+
+
+def test_step_time_is_the_update_alone(monkeypatch):
+    """One entry per step, from forward to the optimizer step: make_batch and the evaluation are not timed."""
+    clock = {"now": 0.0}
+
+    class FakeTime:
+        @staticmethod
+        def perf_counter():
+            clock["now"] += 1.0
+            return clock["now"]
+
+    def slow_batch(rng):
+        clock["now"] += 1000.0                    # a make_batch that takes "1000 s"
+        return make_batch(rng)
+
+    def slow_evaluate(model, batch):
+        clock["now"] += 1000.0
+        return 0.5
+
+    monkeypatch.setattr(train_module, "time", FakeTime)
+    hist = lh.train(lh.SequenceModel("rnn", INPUT, 4, K, seed=0), slow_batch, steps=4, eval_batch=eval_batch(),
+                    eval_every=1, evaluate=slow_evaluate, progress=False)
+    assert len(hist.step_time) == 4 and all(0 < t < 1000 for t in hist.step_time)

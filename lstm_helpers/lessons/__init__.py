@@ -5,8 +5,11 @@
     memory_sim       03  the memory simulator: what an RNN and an LSTM keep of a note
     diagram          03  the LSTM cell diagram (any gate highlighted)
     toy_sentences    04–06  the hand-wired cat/dog LSTM the gate notebooks open up
+    sentences        08, 09  shared: vocabulary and encoding, the word model and its batches, gate traces
+                     and probes of the cell state, training runs compared
     sentence_corpus  08  the animal-sentence language; the slides' gate table measured
     agreement        09  subject-verb agreement with attractors
+    agreement_errors 09  its error tables by distance, attractors and context, and their figure
     comparison       10  the slides' RNN-vs-LSTM table measured
     continual        10  the continual task of the gate ablation
     charlm           11  character-level language model on offline text

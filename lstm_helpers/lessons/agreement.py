@@ -29,20 +29,26 @@ D = ``len(VOCAB)``; labels y (B,) are 0 (was) or 1 (were). There is no padding: 
 different lengths go into different batches (training batches are drawn one length at a time,
 evaluation groups by length), so a model always reads from h_0 = 0 at the first word and the
 read-out 'last' of :class:`~lstm_helpers.models.SequenceModel` scores h_T right before the verb.
+
+Reading text, encoding, the word model and its evaluation set come from :mod:`.sentences` (shared
+with notebook 08); the error tables and their figure from :mod:`.agreement_errors`. Their names
+used by notebooks (``errors_by``, ``seed_summary``, ``plot_errors``, …) are attributes here too.
 """
 from __future__ import annotations
 
 import pathlib
-import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..engine.activations import softmax_unchecked
-from ..support.checks import check_size
 from ..engine.models import SequenceModel
 from ..engine.train import History, train
+from ..support.checks import check_size
+from .agreement_errors import DISTANCE_BINS, distance_bin, errors_by, plot_errors
+from .sentences import (Vocabulary, check_word_model, error_table, group_by_length, grouped_accuracy, grouped_batch,
+                        make_word_model, plot_learning_curves, pooled_error, same_length_sampler, seed_summary)
 
 # ----------------------------------------------------------------------------- the language
 NOUN_PAIRS = (("cat", "cats"), ("dog", "dogs"), ("mouse", "mice"), ("cheese", "cheeses"), ("table", "tables"),
@@ -74,8 +80,10 @@ def _vocab() -> tuple[str, ...]:
     return tuple(words)
 
 
-VOCAB = _vocab()                                  # every word a model can read
-WORD_INDEX = {w: k for k, w in enumerate(VOCAB)}
+# Text is lower-cased; "." is a word of its own, the other punctuation (, ! ? ; :) is dropped.
+WORDS = Vocabulary(_vocab(), lower=True, drop=",!?;:")
+VOCAB = WORDS.words                               # every word a model can read
+WORD_INDEX = WORDS.index
 
 # The slides' sentence and variants with attractors (words before the verb are what the models read).
 SLIDE_SENTENCE = "The cat that chased the mouse that ate the cheese that sat on the table was hungry."
@@ -186,9 +194,7 @@ def make_sentence(rng: np.random.Generator, modifiers: int, attractors: int | No
 # ----------------------------------------------------------------------------- reading text
 def tokenize(text: str) -> list[str]:
     """Lower-case words of ``text``; "." becomes a word of its own, other punctuation (, ! ? ; :) is dropped."""
-    if not isinstance(text, str):
-        raise TypeError(f"tokenize(): argument 'text' must be a string, but it is {type(text).__name__}.")
-    return re.sub(r"[,!?;:]", " ", text.lower()).replace(".", " . ").split()
+    return WORDS.tokenize(text)
 
 
 def split_at_verb(words: Sequence[str]) -> tuple[list[str], str | None]:
@@ -211,11 +217,7 @@ def split_at_verb(words: Sequence[str]) -> tuple[list[str], str | None]:
 
 def unknown_words(words: Sequence[str]) -> list[str]:
     """The words (in order, without repeats) that are not in :data:`VOCAB`."""
-    out = []
-    for w in words:
-        if w not in WORD_INDEX and w not in out:
-            out.append(w)
-    return out
+    return WORDS.unknown_words(words)
 
 
 def analyse(words: Sequence[str]) -> dict:
@@ -269,21 +271,6 @@ def first_noun_prediction(prefixes: Sequence[Sequence[str]]) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- encoding
-def _check_prefixes(prefixes, where: str) -> list:
-    if isinstance(prefixes, str) or not isinstance(prefixes, Sequence) or len(prefixes) == 0:
-        raise TypeError(f"{where}: argument 'prefixes' must be a non-empty list of word lists, "
-                        f"e.g. [['the', 'cat']], but it is {prefixes!r}.")
-    for p in prefixes:
-        if isinstance(p, str) or len(p) == 0:
-            raise ValueError(f"{where}: every entry of 'prefixes' must be a non-empty list of words, "
-                             f"but one is {p!r}.")
-        bad = unknown_words(p)
-        if bad:
-            raise ValueError(f"{where}: unknown word(s) {', '.join(map(repr, bad))}; the vocabulary is "
-                             f"{', '.join(VOCAB)}.")
-    return list(prefixes)
-
-
 def encode(prefixes: Sequence[Sequence[str]], dtype=np.float64) -> np.ndarray:
     """One-hot inputs (T, B, D) of B word lists that all have T words (D = ``len(VOCAB)``).
 
@@ -295,38 +282,21 @@ def encode(prefixes: Sequence[Sequence[str]], dtype=np.float64) -> np.ndarray:
             of different lengths.
     """
     where = "encode()"
-    prefixes = _check_prefixes(prefixes, where)
+    prefixes = WORDS.check_word_lists(prefixes, where, "prefixes")
     lengths = {len(p) for p in prefixes}
     if len(lengths) > 1:
         raise ValueError(f"{where}: all prefixes must have the same number of words, but they have "
                          f"{sorted(lengths)}; group them with group_by_length() (no padding is used).")
-    ids = np.array([[WORD_INDEX[w] for w in p] for p in prefixes], dtype=np.int64)   # (B, T)
-    return np.eye(len(VOCAB), dtype=dtype)[ids.T]
+    return WORDS.encode(prefixes, dtype, where=where, name="prefixes")
 
 
-def group_by_length(prefixes: Sequence[Sequence[str]]) -> dict[int, np.ndarray]:
-    """{T: indices (B_T,) of the prefixes with T words}, sorted by T."""
-    groups: dict[int, list] = {}
-    for b, p in enumerate(prefixes):
-        groups.setdefault(len(p), []).append(b)
-    return {T: np.array(groups[T]) for T in sorted(groups)}
+def encode_sentences(sentences: Sequence[Sentence], dtype=np.float64) -> tuple[tuple, np.ndarray]:
+    """Sentences' prefixes as an evaluation set grouped by length: ((x_1, …, x_G), labels y (B,) in that order).
 
-
-class MixedLengths(tuple):
-    """Batches of different lengths that together form one evaluation set: (x_1, …, x_G), x_g (T_g, B_g, D).
-
-    :class:`AgreementModel` scores it as one batch (logits concatenated in this order), so it can be
-    the ``eval_batch`` of :func:`lstm_helpers.train`.
+    x_g (T_g, B_g, D); score it with :func:`~lstm_helpers.lessons.sentences.grouped_accuracy`.
     """
-
-
-def encode_sentences(sentences: Sequence[Sentence], dtype=np.float64) -> tuple[MixedLengths, np.ndarray]:
-    """(inputs grouped by length, labels y (B,) in the same order) of sentences' prefixes."""
-    prefixes = [s.prefix for s in sentences]
-    groups = group_by_length(prefixes)
-    xs = MixedLengths(encode([prefixes[i] for i in idx], dtype) for idx in groups.values())
-    order = np.concatenate(list(groups.values()))
-    return xs, np.array([sentences[i].label for i in order], dtype=np.int64)
+    return grouped_batch(WORDS, [s.prefix for s in sentences], [s.label for s in sentences], dtype,
+                         where="encode_sentences()", name="prefixes")
 
 
 def batch_sampler(sentences: Sequence[Sentence], batch_size: int = 64, dtype=np.float64):
@@ -334,26 +304,15 @@ def batch_sampler(sentences: Sequence[Sentence], batch_size: int = 64, dtype=np.
 
     Each call draws one sentence, then ``batch_size`` sentences of the **same length** (with
     replacement; lengths are drawn as often as they occur). ``x`` (T, B, D) is their one-hot
-    prefixes, as :func:`encode` makes them; the sentences are indexed once up front.
+    prefixes, as :func:`encode` makes them, ``y`` (B,) their labels.
     """
     where = "batch_sampler()"
     B = check_size(batch_size, "batch_size", where)
     sentences = list(sentences)
     if not sentences:
         raise ValueError(f"{where}: argument 'sentences' is empty.")
-    prefixes = _check_prefixes([s.prefix for s in sentences], where)
-    lengths = np.array([len(p) for p in prefixes])
-    groups = group_by_length(prefixes)
-    ids = {T: np.array([[WORD_INDEX[w] for w in prefixes[i]] for i in idx]) for T, idx in groups.items()}
-    labels = {T: np.array([sentences[i].label for i in idx], dtype=np.int64) for T, idx in groups.items()}
-    eye = np.eye(len(VOCAB), dtype=dtype)
-
-    def make_batch(rng):
-        T = int(lengths[rng.integers(len(sentences))])
-        pick = rng.integers(len(groups[T]), size=B)
-        return eye[ids[T][pick].T], labels[T][pick]
-
-    return make_batch
+    return same_length_sampler(WORDS, [s.prefix for s in sentences], [s.label for s in sentences], B, dtype,
+                               where=where, name="prefixes")
 
 
 # ----------------------------------------------------------------------------- the dataset file
@@ -430,58 +389,41 @@ def load_dataset(path) -> dict[str, list[Sentence]]:
 
 
 # ----------------------------------------------------------------------------- models
-class AgreementModel(SequenceModel):
-    """A :class:`~lstm_helpers.models.SequenceModel` whose ``forward`` also accepts :class:`MixedLengths`.
-
-    ``forward(MixedLengths((x_1, …)))`` runs every x_g (T_g, B_g, D) from h_0 = 0 and returns the
-    logits (Σ B_g, 2) concatenated; it is for evaluation only (``backward`` needs an ordinary forward).
-    """
-
-    def forward(self, x, state=None):
-        if isinstance(x, MixedLengths):
-            if state is not None:
-                raise ValueError("AgreementModel.forward(): 'state' cannot be given with MixedLengths inputs.")
-            logits = np.concatenate([SequenceModel.forward(self, xg) for xg in x], axis=0)
-            self._T = None          # backward() after this would pair the wrong cache
-            return logits
-        return SequenceModel.forward(self, x, state)
-
-    __call__ = forward
-
-
-def make_model(cell: str, hidden_size: int = 24, *, seed: int = 0, dtype=np.float32, **cell_kwargs) -> AgreementModel:
-    """``AgreementModel(cell, D = len(VOCAB), H, 2, readout='last')``: h_T of the last word before the verb -> was/were.
+def make_model(cell: str, hidden_size: int = 24, *, seed: int = 0, dtype=np.float32, **cell_kwargs) -> SequenceModel:
+    """``SequenceModel(cell, D = len(VOCAB), H, 2, readout='last')``: h_T of the last word before the verb -> was/were.
 
     float32 by default (faster than float64 for these small matrices; gradient
     checks need float64). ``cell_kwargs`` go to the cell (e.g. ``forget_bias=3.0``).
     """
-    return AgreementModel(cell, len(VOCAB), hidden_size, 2, readout="last", seed=seed, dtype=dtype, **cell_kwargs)
+    return make_word_model(WORDS, cell, hidden_size, 2, readout="last", seed=seed, dtype=dtype, **cell_kwargs)
 
 
 def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *, steps: int = 400,
                 batch_size: int = 64, lr: float = 1e-2, target_accuracy: float | None = 0.995,
                 eval_every: int = 25, seed: int = 0, progress: bool = True, desc: str = "training") -> History:
-    """Train on ``data['train']``, early stopping on ``data['valid']`` (:func:`lstm_helpers.train`)."""
+    """Train on ``data['train']``, early stopping on ``data['valid']`` (:func:`lstm_helpers.train`).
+
+    The valid sentences are scored group by group of one length (no padding), as one accuracy.
+    """
     where = "train_model()"
-    if not isinstance(model, AgreementModel):
-        raise TypeError(f"{where}: argument 'model' must be an AgreementModel from make_model() (it scores the valid "
-                        f"sentences of all lengths at once), but it is {type(model).__name__}.")
+    check_word_model(model, WORDS, where, output_size=2, readout="last", cells=("lstm", "rnn"),
+                     maker="agreement.make_model()")
     for split in ("train", "valid"):
         if split not in data or len(data[split]) == 0:
             raise ValueError(f"{where}: argument 'data' needs a non-empty '{split}' list (see load_dataset()).")
     valid = encode_sentences(data["valid"], model.dtype)
     return train(model, batch_sampler(data["train"], batch_size, model.dtype), steps=steps, lr=lr, seed=seed,
-                 eval_batch=valid, eval_every=eval_every, target_accuracy=target_accuracy, progress=progress,
-                 desc=desc)
+                 eval_batch=valid, eval_every=eval_every, evaluate=grouped_accuracy, target_accuracy=target_accuracy,
+                 progress=progress, desc=desc)
 
 
 def verb_probabilities(model: SequenceModel, prefixes: Sequence[Sequence[str]]) -> np.ndarray:
     """(B, 2): [P(was), P(were)] that ``model`` gives after each prefix (any lengths, no padding)."""
-    prefixes = _check_prefixes(prefixes, "verb_probabilities()")
+    prefixes = WORDS.check_word_lists(prefixes, "verb_probabilities()", "prefixes")
     p = np.empty((len(prefixes), 2))
     for idx in group_by_length(prefixes).values():
         x = encode([prefixes[i] for i in idx], dtype=model.dtype)
-        p[idx] = softmax_unchecked(SequenceModel.forward(model, x), axis=-1)
+        p[idx] = softmax_unchecked(model.logits(x), axis=-1)
     return p
 
 
@@ -496,177 +438,14 @@ def predictions(model: SequenceModel, sentences: Sequence[Sentence]) -> np.ndarr
     return verb_probabilities(model, [s.prefix for s in sentences]).argmax(axis=-1)
 
 
-DISTANCE_BINS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 31))   # words, both ends included
-
-
-def distance_bin(distance: int, bins=DISTANCE_BINS) -> tuple[int, int]:
-    """The (low, high) bin of ``bins`` that holds ``distance``."""
-    for lo, hi in bins:
-        if lo <= distance <= hi:
-            return (lo, hi)
-    raise ValueError(f"distance_bin(): distance {distance} lies outside every bin {bins}.")
-
-
 def evaluate(model: SequenceModel, sentences: Sequence[Sentence], *, bins=DISTANCE_BINS) -> dict[str, object]:
     """:func:`errors_by` of the model's predictions on ``sentences``."""
     return errors_by(sentences, predictions(model, sentences), bins=bins)
 
 
-def error_table(wrong, keys) -> dict:
-    """Group a boolean "wrong" array (B,) by keys (B entries, e.g. ints or (low, high) bins).
-
-    Returns {key: (count, error rate)}, sorted by key.
-    """
-    wrong = np.asarray(wrong, dtype=bool)
-    keys = list(keys)
-    if wrong.ndim != 1 or wrong.shape[0] != len(keys):
-        raise ValueError(f"error_table(): arguments 'wrong' and 'keys' must both have B entries, "
-                         f"but they have {wrong.shape} and {len(keys)}.")
-    groups: dict = {}
-    for w, k in zip(wrong, keys):
-        groups.setdefault(k, []).append(bool(w))
-    return {k: (len(groups[k]), float(np.mean(groups[k]))) for k in sorted(groups)}
-
-
-def errors_by(sentences: Sequence[Sentence], predicted, *, bins=DISTANCE_BINS) -> dict[str, object]:
-    """Error rates of predicted classes (B,) on ``sentences``.
-
-    Returns a dict: 'overall' (float); 'attractors' {a: (n, error)}; 'context' {earlier sentences:
-    (n, error)}; 'distance' {(lo, hi): (n, error)} over all sentences; 'distance_no_attractor' the
-    same over sentences without attractors.
-    """
-    predicted = np.asarray(predicted)
-    if predicted.shape != (len(sentences),):
-        raise ValueError(f"errors_by(): argument 'predicted' must have shape (B,) = ({len(sentences)},), "
-                         f"but it has shape {predicted.shape}.")
-    labels = np.array([s.label for s in sentences])
-    dist = [distance_bin(s.distance, bins) for s in sentences]
-    attr = np.array([s.attractors for s in sentences])
-    wrong = predicted != labels
-    clean = attr == 0
-    return {"overall": float(wrong.mean()), "attractors": error_table(wrong, attr.tolist()),
-            "context": error_table(wrong, [s.context for s in sentences]),
-            "distance": error_table(wrong, dist),
-            "distance_no_attractor": error_table(wrong[clean], [d for d, c in zip(dist, clean) if c])}
-
-
-def pooled_error(result: Mapping, table: str, keys) -> tuple[int, float]:
-    """(count, error rate) of the bins ``keys`` of one :func:`errors_by` table, pooled (weighted by count)."""
-    rows = [result[table][k] for k in keys if k in result[table]]
-    n = sum(r[0] for r in rows)
-    if n == 0:
-        raise ValueError(f"pooled_error(): no examples in the bins {list(keys)} of table '{table}'.")
-    return n, sum(r[0] * r[1] for r in rows) / n
-
-
-TABLES = ("attractors", "context", "distance", "distance_no_attractor")
-
-
-def seed_summary(results: Sequence[Mapping]) -> dict[str, object]:
-    """Combine :func:`errors_by` dicts of S training runs (seeds) on the same sentences.
-
-    Returns {'overall': array (S,), table: {key: (n, mean, min, max)} for each of :data:`TABLES`}.
-    """
-    results = list(results)
-    if not results:
-        raise ValueError("seed_summary(): argument 'results' is empty; pass one errors_by() dict per seed.")
-    out: dict[str, object] = {"overall": np.array([r["overall"] for r in results])}
-    for table in TABLES:
-        keys = list(results[0][table])
-        if any(list(r[table]) != keys for r in results):
-            raise ValueError(f"seed_summary(): the '{table}' bins differ between runs; evaluate on the same sentences.")
-        out[table] = {}
-        for k in keys:
-            errs = np.array([r[table][k][1] for r in results])
-            out[table][k] = (results[0][table][k][0], float(errs.mean()), float(errs.min()), float(errs.max()))
-    return out
-
-
-SEED_MARKERS = ("o", "s", "^", "D", "v", "P")
-Y_TICKS = (0, 0.5, 1, 2, 5, 10, 20, 50, 100)
-
-
-def plot_errors(axes, per_seed: Mapping[str, Sequence[Mapping]], *, baseline: Mapping | None = None,
-                colors: Mapping[str, str] | None = None, trained_up_to: tuple[int, int] | None = None):
-    """Error (%) of every training run: against distance without attractors (axes[0]), against attractors (axes[1]).
-
-    The y axes are linear from 0 to 1 % and logarithmic above ('symlog').
-
-    Args:
-        per_seed: {name: [:func:`errors_by` dict of seed 0, seed 1, …]}; one thin line per run,
-            the model's colour, one marker per seed.
-        baseline: optional :func:`errors_by` dict of the last-noun shortcut (dashed, attractors panel only:
-            without attractors it is always right).
-        colors: colour per name (and 'last noun').
-        trained_up_to: (longest distance, most attractors) in the training split; beyond it the
-            axes are shaded.
-    """
-    ax_d, ax_a = axes
-    colors = dict(colors or {})
-    bins = None
-    for name, runs in per_seed.items():
-        for seed, r in enumerate(runs):
-            style = dict(color=colors.get(name), marker=SEED_MARKERS[seed % len(SEED_MARKERS)], lw=1.3, ms=5,
-                         alpha=0.9, label=f"{name}, seed {seed}")
-            rows = r["distance_no_attractor"]
-            bins = bins or list(r["distance"])
-            ax_d.plot([bins.index(k) for k in rows], [100 * v[1] for v in rows.values()], **style)
-            rows = r["attractors"]
-            ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], **style)
-    if baseline is not None:
-        rows = baseline["attractors"]
-        ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], ls="--", lw=2, color=colors.get("last noun"),
-                  label="last-noun shortcut")
-    ax_d.set_xticks(range(len(bins)), [f"{lo}–{hi}" for lo, hi in bins])
-    a_max = max(k for runs in per_seed.values() for r in runs for k in r["attractors"])
-    if trained_up_to is not None:
-        d_train, a_train = trained_up_to
-        first_beyond = next((k for k, (lo, hi) in enumerate(bins) if hi > d_train), None)
-        if first_beyond is not None:
-            ax_d.axvspan(first_beyond - 0.5, len(bins) - 0.5, color="0.92", zorder=0, label="longer than in training")
-        if a_max > a_train:
-            ax_a.axvspan(a_train + 0.5, a_max + 0.5, color="0.92", zorder=0, label="more than in training")
-    ax_d.set_xlim(-0.5, len(bins) - 0.5)
-    ax_a.set_xlim(-0.5, a_max + 0.5)
-    for ax in axes:        # linear up to 1 %, logarithmic above: small and large errors both stay readable
-        ax.set_yscale("symlog", linthresh=1.0, linscale=0.6)
-        ax.set_ylim(-0.1, 110.0)
-        ax.set_yticks(Y_TICKS, [f"{t:g}" for t in Y_TICKS])
-    ax_d.set_title("Distance alone: sentences without attractors")
-    ax_d.set_xlabel("distance from subject to verb (words)")
-    ax_d.set_ylabel("error (%), symlog scale")
-    ax_a.set_title("Attractors: all sentences")
-    ax_a.set_xlabel("attractors (nouns of the other number in between)")
-    ax_a.set_ylabel("error (%), symlog scale")
-    ax_a.set_xticks(range(a_max + 1))
-    handles, labels = ax_a.get_legend_handles_labels()
-    for h, lab in zip(*ax_d.get_legend_handles_labels()):
-        if lab not in labels:
-            handles.append(h)
-            labels.append(lab)
-    ax_a.legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
-    return axes
-
-
-def plot_learning_curves(ax, histories: Mapping[tuple[str, int], History], *, colors: Mapping[str, str] | None = None,
-                         target: float | None = None):
-    """Valid accuracy (%) against training step for every run {(name, seed): History}."""
-    colors = dict(colors or {})
-    for (name, seed), h in histories.items():
-        ax.plot(h.eval_step, [100 * a for a in h.eval_accuracy], color=colors.get(name),
-                marker=SEED_MARKERS[seed % len(SEED_MARKERS)], ms=4, lw=1.3, label=f"{name}, seed {seed}")
-    if target is not None:
-        ax.axhline(100 * target, color="0.4", ls=":", lw=1, label=f"early-stopping target {100 * target:.1f} %")
-    ax.set_title("Learning curves: accuracy on the valid split")
-    ax.set_xlabel("training step (batches of sentences)")
-    ax.set_ylabel("valid accuracy (%)")
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return ax
-
-
 __all__ = ["NOUN_PAIRS", "VOCAB", "VERBS", "SLIDE_SENTENCE", "SLIDE_VARIANTS", "Sentence", "make_sentence",
            "tokenize", "split_at_verb", "unknown_words", "analyse", "last_noun_prediction", "first_noun_prediction",
-           "encode", "encode_sentences", "group_by_length", "MixedLengths", "batch_sampler", "dataset_sentences",
-           "dataset_text", "parse_dataset", "load_dataset", "AgreementModel", "make_model", "train_model",
+           "encode", "encode_sentences", "group_by_length", "batch_sampler", "dataset_sentences", "dataset_text",
+           "parse_dataset", "load_dataset", "make_model", "train_model",
            "verb_probabilities", "sentence_probabilities", "predictions", "DISTANCE_BINS", "distance_bin", "evaluate",
            "error_table", "errors_by", "pooled_error", "seed_summary", "plot_errors", "plot_learning_curves"]

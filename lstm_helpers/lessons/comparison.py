@@ -16,16 +16,14 @@ Memory span and accuracy come from :mod:`lstm_helpers.memory_span` and :mod:`lst
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import continual as ct
 from ..support.checks import check_choice, check_size
-from ..engine.losses import accuracy, softmax_cross_entropy
+from ..engine.losses import accuracy
 from ..engine.models import SequenceModel
-from ..engine.optim import Adam, clip_grad_norm
 from ..engine.train import History, train
 
 # The slides' "LSTM vs RNN" table: (row, RNN claim, LSTM claim).
@@ -35,14 +33,6 @@ SLIDE_TABLE = (
     ("Training time", "Faster", "Slower"),
     ("Accuracy", "Lower", "Higher"),
     ("Best for", "Short text", "Long text"),
-)
-
-# The slides' "When to use LSTM" list.
-WHEN_TO_USE = (
-    "Long sequences (100+ words)",
-    "Long-term dependencies needed",
-    "Sequential data with context",
-    "Grammar and structure matter",
 )
 
 
@@ -96,12 +86,12 @@ def matmul_flops(cell: str, input_size: int, hidden_size: int, batch_size: int =
 
 # ----------------------------------------------------------------------------- time per step
 def time_train_step(model: SequenceModel, x, targets, *, repeats: int = 20, warmup: int = 3) -> np.ndarray:
-    """Wall times (s) of ``repeats`` training steps: forward, softmax cross-entropy, backward,
-    clipping and one Adam update, as :func:`lstm_helpers.train` does them.
+    """Wall times (s) of ``repeats`` training steps of :func:`lstm_helpers.train` on one fixed batch:
+    forward, softmax cross-entropy, backward, clipping (1.0) and one Adam update (lr 1e-3).
 
     Args: model: a SequenceModel (its weights change).  x (T, B, D), targets (B,) or (T, B).
         repeats: timed steps.  warmup: untimed steps first (caches, allocations).
-    Returns: (repeats,) seconds, not reproducible; use the median.
+    Returns: (repeats,) seconds (``History.step_time``), not reproducible; use the median.
     Time with one BLAS thread (OPENBLAS_NUM_THREADS=1): threaded BLAS on a busy machine is erratic.
     """
     where = "time_train_step()"
@@ -109,19 +99,8 @@ def time_train_step(model: SequenceModel, x, targets, *, repeats: int = 20, warm
         raise TypeError(f"{where}: argument 'model' must be a SequenceModel, but it is {type(model).__name__}.")
     repeats = check_size(repeats, "repeats", where)
     warmup = check_size(warmup, "warmup", where, minimum=0)
-    opt = Adam(model.parameters(), lr=1e-3)
-    times = np.empty(repeats)
-    for k in range(warmup + repeats):
-        t0 = time.perf_counter()
-        logits = model.forward(x)
-        _, d = softmax_cross_entropy(logits, targets)
-        model.backward(d)
-        grads = model.grads
-        clip_grad_norm(grads, 1.0)
-        opt.step(grads)
-        if k >= warmup:
-            times[k - warmup] = time.perf_counter() - t0
-    return times
+    hist = train(model, lambda rng: (x, targets), steps=warmup + repeats, lr=1e-3, clip=1.0, progress=False)
+    return np.array(hist.step_time[warmup:])
 
 
 @dataclass
@@ -233,7 +212,7 @@ def train_continual(variant: str, seed: int, test: ct.ContinualStream, *, hidden
     if reset:
         logits, norm = ct.forward_with_resets(model, test), None
     else:
-        logits = model.forward(test.inputs(model.dtype))
+        logits = model.logits(test.inputs(model.dtype))
         norm = np.abs(model.cell.last_gates()["C_t"]).mean(axis=(1, 2))
     acc = accuracy(logits, test.targets)
     by_ep = ct.accuracy_by_episode(logits, test, list(episode_bins))

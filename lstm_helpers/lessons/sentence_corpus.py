@@ -19,32 +19,37 @@ a batch of B sequences is (T, B, D), **right-padded** with zero vectors, and the
 targets are (T, B) with :data:`~lstm_helpers.losses.IGNORE` at the last word and the padding.
 Gate traces (:func:`trace`) are dicts of (T, H) arrays in slide notation: 'f_t', 'i_t',
 'C_tilde_t', 'o_t', 'C_t', 'h_t'.
+
+The vocabulary and encoding, the word model, gate traces and the probe come from :mod:`.sentences`
+(shared with notebook 09); ``gate_means`` and ``GATE_KEYS`` from there are attributes here too.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..engine.activations import softmax_unchecked
-from ..support.checks import check_array, check_int_array, check_number, check_size
 from ..engine.losses import IGNORE
 from ..engine.models import SequenceModel
-from ..engine.optim import Adam
 from ..engine.train import History, train
+from ..support.checks import check_array, check_int_array, check_number, check_size
 from ..support.plots import OKABE_ITO
+from .sentences import GATE_KEYS, gate_means  # noqa: F401 (notebook 08 calls sc.gate_means)
+from .sentences import (Probe, Vocabulary, check_probe, check_word_model, gate_traces, label_signal, make_word_model,
+                        selectivity, top_units)
+from .sentences import fit_probe as fit_label_probe
 
 # ----------------------------------------------------------------------------- the language
 ANIMALS = ("cat", "dog", "bird", "mouse")
 STATES = ("hungry", "sleeping", "tired", "happy")
 SOUNDS = ("purring", "barking", "singing", "squeaking")
 SOUND_OF = dict(zip(ANIMALS, SOUNDS))
-VOCAB = ("The", *ANIMALS, "was", *STATES, "and", *SOUNDS, ".")
+# tokenize() is case-insensitive ("the" → "The"); "." , ! ? ; : are words (only "." is in the vocabulary).
+WORDS = Vocabulary(("The", *ANIMALS, "was", *STATES, "and", *SOUNDS, "."))
+VOCAB = WORDS.words
 D = len(VOCAB)
-WORD_INDEX = {w: k for k, w in enumerate(VOCAB)}
-_LOOKUP = {w.lower(): w for w in VOCAB}       # tokenize() is case-insensitive
+WORD_INDEX = WORDS.index
 # Role of each word in its sentence (used to group measurements over a corpus).
 ROLES = ("article", "subject", "verb", "state", "and", "sound", "stop")
 ROLE_OF = {"The": "article", "was": "verb", "and": "and", ".": "stop",
@@ -63,7 +68,6 @@ SLIDE_TABLE = (  # word, forget gate, input gate, output gate, "cell state" colu
     ("dog", 0.7, 0.9, 0.9, "[dog, article]"),
     ("was", 0.9, 0.8, 0.9, "[dog, was]"),
 )
-GATE_KEYS = ("f_t", "i_t", "o_t")
 
 
 # ----------------------------------------------------------------------------- words
@@ -72,31 +76,12 @@ def tokenize(text: str) -> list[str]:
 
     Words outside :data:`VOCAB` are kept as typed (see :func:`unknown_words`).
     """
-    if not isinstance(text, str):
-        raise TypeError(f"tokenize(): argument 'text' must be a string, but it is {type(text).__name__}.")
-    return [_LOOKUP.get(w.lower(), w) for w in re.sub(r"([.,!?;:])", r" \1 ", text).split()]
+    return WORDS.tokenize(text)
 
 
 def unknown_words(words: Sequence[str]) -> list[str]:
     """The words of ``words`` (in order, without repeats) that are not in :data:`VOCAB`."""
-    if isinstance(words, str):
-        raise TypeError("unknown_words(): argument 'words' must be a list of words; use tokenize(text) first.")
-    out = []
-    for w in words:
-        if w not in WORD_INDEX and w not in out:
-            out.append(w)
-    return out
-
-
-def _check_words(words, where: str, name: str = "words") -> list[str]:
-    if isinstance(words, str) or not isinstance(words, Sequence) or len(words) == 0:
-        raise TypeError(f"{where}: argument '{name}' must be a non-empty list of words (use tokenize(text)), "
-                        f"but it is {words!r}.")
-    bad = unknown_words(words)
-    if bad:
-        raise ValueError(f"{where}: unknown word(s) {', '.join(map(repr, bad))} in '{name}'; "
-                         f"the vocabulary is {', '.join(VOCAB)}.")
-    return list(words)
+    return WORDS.unknown_words(words)
 
 
 def make_sentence(rng: np.random.Generator, *, p_and: float = P_AND) -> list[str]:
@@ -119,7 +104,7 @@ def make_text(rng: np.random.Generator, n_sentences: int = 3, *, p_and: float = 
 
 def roles(words: Sequence[str]) -> list[str]:
     """The role (one of :data:`ROLES`) of every word."""
-    return [ROLE_OF[w] for w in _check_words(words, "roles()")]
+    return [ROLE_OF[w] for w in WORDS.check_words(words, "roles()")]
 
 
 def subject_labels(words: Sequence[str]) -> np.ndarray:
@@ -128,7 +113,7 @@ def subject_labels(words: Sequence[str]) -> np.ndarray:
     Defined from the subject itself up to the last word before "."; −1 where the current
     sentence has no subject yet ("The") and at "." (the sentence is over).
     """
-    words = _check_words(words, "subject_labels()")
+    words = WORDS.check_words(words, "subject_labels()")
     out = np.full(len(words), -1, dtype=np.int64)
     current = -1
     for t, w in enumerate(words):
@@ -142,7 +127,7 @@ def subject_labels(words: Sequence[str]) -> np.ndarray:
 
 def next_word_targets(words: Sequence[str]) -> np.ndarray:
     """Targets (T,) of next-word prediction: index of word t+1 in :data:`VOCAB`; IGNORE at the last word."""
-    words = _check_words(words, "next_word_targets()")
+    words = WORDS.check_words(words, "next_word_targets()")
     out = np.full(len(words), IGNORE, dtype=np.int64)
     out[:-1] = [WORD_INDEX[w] for w in words[1:]]
     return out
@@ -151,10 +136,7 @@ def next_word_targets(words: Sequence[str]) -> np.ndarray:
 # ----------------------------------------------------------------------------- encoding
 def encode(words: Sequence[str], dtype=np.float64) -> np.ndarray:
     """One-hot inputs (T, D) of one word list."""
-    words = _check_words(words, "encode()")
-    x = np.zeros((len(words), D), dtype=dtype)
-    x[np.arange(len(words)), [WORD_INDEX[w] for w in words]] = 1.0
-    return x
+    return WORDS.encode([WORDS.check_words(words, "encode()")], dtype, where="encode()", name="words")[:, 0]
 
 
 def encode_batch(texts: Sequence[Sequence[str]], *, length: int | None = None,
@@ -163,19 +145,10 @@ def encode_batch(texts: Sequence[Sequence[str]], *, length: int | None = None,
 
     T is ``length`` or the longest list. Targets are IGNORE at each list's last word and on padding.
     """
-    where = "encode_batch()"
-    if isinstance(texts, str) or not isinstance(texts, Sequence) or len(texts) == 0:
-        raise TypeError(f"{where}: argument 'texts' must be a non-empty list of word lists, but it is {texts!r}.")
-    texts = [_check_words(t, where, "texts[k]") for t in texts]
-    longest = max(len(t) for t in texts)
-    T = longest if length is None else check_size(length, "length", where)
-    if T < longest:
-        raise ValueError(f"{where}: argument 'length' must be at least the longest text ({longest} words), "
-                         f"but it is {T}.")
-    x = np.zeros((T, len(texts), D), dtype=dtype)
-    y = np.full((T, len(texts)), IGNORE, dtype=np.int64)
+    texts = WORDS.check_word_lists(texts, "encode_batch()", "texts")
+    x = WORDS.encode(texts, dtype, length=length, where="encode_batch()", name="texts")
+    y = np.full(x.shape[:2], IGNORE, dtype=np.int64)
     for b, t in enumerate(texts):
-        x[:len(t), b] = encode(t, dtype)
         y[:len(t), b] = next_word_targets(t)
     return x, y
 
@@ -211,24 +184,13 @@ def sound_only(targets: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- model and training
 def _check_model(model, where: str) -> SequenceModel:
-    if (not isinstance(model, SequenceModel) or model.cell_type != "lstm" or model.readout != "all"
-            or model.cell.input_size != D or model.head.out_features != D):
-        raise TypeError(f"{where}: argument 'model' must be the word-level LSTM of this language, "
-                        f"sentence_corpus.make_model() (LSTM over D = {D} words, readout='all'), "
-                        f"but it is {model!r}.")
-    return model
-
-
-def _check_probe(probe, where: str) -> "Probe":
-    if not isinstance(probe, Probe):
-        raise TypeError(f"{where}: argument 'probe' must be a Probe from fit_probe(), "
-                        f"but it is {type(probe).__name__}.")
-    return probe
+    return check_word_model(model, WORDS, where, output_size=D, readout="all", cells=("lstm",),
+                            maker="sentence_corpus.make_model()")
 
 
 def make_model(hidden_size: int = 16, *, seed: int = 0, dtype=np.float64, **cell_kwargs) -> SequenceModel:
     """Word-level LSTM language model: ``SequenceModel('lstm', D, H, D, readout='all')``, logits (T, B, D)."""
-    return SequenceModel("lstm", D, hidden_size, D, readout="all", seed=seed, dtype=dtype, **cell_kwargs)
+    return make_word_model(WORDS, "lstm", hidden_size, D, readout="all", seed=seed, dtype=dtype, **cell_kwargs)
 
 
 def train_model(model: SequenceModel, *, steps: int = 600, batch_size: int = 32, n_sentences: int = 3,
@@ -252,7 +214,7 @@ def evaluate(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict[str, 
     entropy: the lowest loss any model can reach), 'accuracy' (all words), 'sound_accuracy'
     (after "and"; NaN if no text has an "and") and 'chance_sound' (1 / number of animals)."""
     x, y = encode_batch(texts, dtype=_check_model(model, "evaluate()").dtype)
-    logits = model.forward(x)
+    logits = model.logits(x)
     logp = np.log(softmax_unchecked(logits.astype(np.float64)))
     mask = y != IGNORE
     safe = np.where(mask, y, 0)
@@ -272,56 +234,26 @@ def evaluate(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict[str, 
 def next_word_probabilities(model: SequenceModel, words: Sequence[str]) -> np.ndarray:
     """P(next word) after every word of one text, (T, D) over :data:`VOCAB`."""
     where = "next_word_probabilities()"
-    x = encode(_check_words(words, where), _check_model(model, where).dtype)
-    return softmax_unchecked(model.forward(x[:, None, :])[:, 0].astype(np.float64))
+    x = encode(WORDS.check_words(words, where), _check_model(model, where).dtype)
+    return softmax_unchecked(model.logits(x[:, None, :])[:, 0].astype(np.float64))
 
 
 # ----------------------------------------------------------------------------- gate traces
 def trace(model: SequenceModel, words: Sequence[str]) -> dict[str, np.ndarray]:
     """Run the model's LSTM over one text from zero state: 'f_t', 'i_t', 'C_tilde_t', 'o_t', 'C_t',
-    'h_t' each (T, H) float64, plus 'C_prev' (C_{t−1}, (T, H))."""
-    _check_model(model, "trace()")
-    x = encode(_check_words(words, "trace()"), model.dtype)
-    model.cell.forward(x[:, None, :])
-    g = {k: v[:, 0, :].astype(np.float64) for k, v in model.cell.last_gates().items()}
-    g["C_prev"] = np.vstack([np.zeros((1, g["C_t"].shape[1])), g["C_t"][:-1]])
-    return g
+    'h_t' each (T, H) float64, plus 'C_prev' (C_{t−1}, (T, H)) (and 'word', 'text', 'pos' (T,))."""
+    words = WORDS.check_words(words, "trace()")
+    return gate_traces(_check_model(model, "trace()"), WORDS, [words], where="trace()", name="words")
 
 
 def corpus_traces(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
     """Gate traces of many texts at once: every key of :func:`trace` as (N, H) over all N words,
     plus 'word' (N,) indices into VOCAB, 'role' (N,) indices into ROLES, 'subject' (N,) from
     :func:`subject_labels`, 'text' (N,) and 'pos' (N,) (which text, which word)."""
-    _check_model(model, "corpus_traces()")
-    if isinstance(texts, str) or not isinstance(texts, Sequence) or len(texts) == 0:
-        raise TypeError(f"corpus_traces(): argument 'texts' must be a non-empty list of word lists, "
-                        f"but it is {texts!r}.")
-    texts = [_check_words(t, "corpus_traces()", "texts[k]") for t in texts]
-    x, _ = encode_batch(texts, dtype=model.dtype)
-    model.cell.forward(x)
-    g = {k: v.astype(np.float64) for k, v in model.cell.last_gates().items()}
-    T, B, H = g["C_t"].shape
-    g["C_prev"] = np.concatenate([np.zeros((1, B, H)), g["C_t"][:-1]])
-    keep = np.zeros((T, B), dtype=bool)
-    for b, t in enumerate(texts):
-        keep[:len(t), b] = True
-    # order: text by text (transpose to (B, T) first)
-    out = {k: v.transpose(1, 0, 2)[keep.T] for k, v in g.items()}
-    out["word"] = np.concatenate([[WORD_INDEX[w] for w in t] for t in texts])
+    out = gate_traces(_check_model(model, "corpus_traces()"), WORDS, texts, where="corpus_traces()", name="texts")
     out["role"] = np.concatenate([[ROLES.index(ROLE_OF[w]) for w in t] for t in texts])
     out["subject"] = np.concatenate([subject_labels(t) for t in texts])
-    out["text"] = np.concatenate([np.full(len(t), b) for b, t in enumerate(texts)])
-    out["pos"] = np.concatenate([np.arange(len(t)) for t in texts])
     return out
-
-
-def gate_means(tr: Mapping[str, np.ndarray], units=None) -> np.ndarray:
-    """Mean of f_t, i_t, o_t over ``units`` (default all) at every word: (T, 3), columns :data:`GATE_KEYS`."""
-    if not isinstance(tr, Mapping) or any(k not in tr for k in GATE_KEYS):
-        raise TypeError("gate_means(): argument 'tr' must be a trace dict with 'f_t', 'i_t', 'o_t' (from trace()).")
-    H = check_array(tr["f_t"], "tr['f_t']", "gate_means()", shape=(None, None), dims=("T", "H")).shape[1]
-    idx = np.arange(H) if units is None else check_int_array(np.asarray(units), "units", "gate_means()", high=H)
-    return np.stack([tr[k][:, idx].mean(axis=1) for k in GATE_KEYS], axis=1)
 
 
 # ----------------------------------------------------------------------------- which units hold the subject
@@ -332,85 +264,28 @@ def subject_selectivity(C, subjects) -> np.ndarray:
         C: cell states (N, H).  subjects: (N,) labels; positions with −1 are left out.
     η²[u] = Σ_s n_s (mean_s − mean)² / Σ (C[:, u] − mean)²: 1 = the unit is a pure subject code.
     """
-    C = check_array(C, "C", "subject_selectivity()", shape=(None, None), dims=("N", "H"))
-    s = check_int_array(subjects, "subjects", "subject_selectivity()", shape=(C.shape[0],), dims=("N",),
-                        high=len(ANIMALS), allowed_extra=-1)
-    C, s = C[s >= 0], s[s >= 0]
-    if len(np.unique(s)) < 2:
-        raise ValueError("subject_selectivity(): need positions of at least two different subjects.")
-    mean = C.mean(axis=0)
-    between = sum((s == k).sum() * (C[s == k].mean(axis=0) - mean) ** 2 for k in np.unique(s))
-    total = ((C - mean) ** 2).sum(axis=0)
-    return between / np.maximum(total, 1e-300)
+    return selectivity(C, subjects, len(ANIMALS), where="subject_selectivity()", name="subjects")
 
 
 def subject_units(C, subjects, k: int = 3) -> np.ndarray:
     """Indices (k,) of the k units whose cell state is most tied to the subject (largest η²)."""
-    eta = subject_selectivity(C, subjects)
-    k = check_size(k, "k", "subject_units()")
-    if k > eta.size:
-        raise ValueError(f"subject_units(): argument 'k' must be at most H = {eta.size}, but it is {k}.")
-    return np.argsort(-eta, kind="stable")[:k]
+    return top_units(C, subjects, len(ANIMALS), k, where="subject_units()", name="subjects")
 
 
 # ----------------------------------------------------------------------------- linear probe: what C_t holds
-@dataclass
-class Probe:
-    """Softmax read-out of the subject from a cell state: P(subject | C_t) = softmax(W·(C_t − m)/s + b).
-
-    W (K, H), b (K,), m and s (H,) (the standardisation of the training states); K = len(ANIMALS).
-    """
-
-    W: np.ndarray
-    b: np.ndarray
-    m: np.ndarray
-    s: np.ndarray
-
-    def probabilities(self, C) -> np.ndarray:
-        """C (N, H) or (H,) -> P(subject) (N, K) or (K,)."""
-        C = np.asarray(C, dtype=np.float64)
-        C = check_array(C, "C", "Probe.probabilities()", shape=(None,) * (C.ndim - 1) + (self.m.size,),
-                        dims=("N",) * (C.ndim - 1) + ("H",))
-        return softmax_unchecked(((C - self.m) / self.s) @ self.W.T + self.b)
-
-
 def fit_probe(C, subjects, *, steps: int = 300, lr: float = 0.1, l2: float = 1e-3) -> Probe:
-    """Fit a :class:`Probe` (multinomial logistic regression, full-batch Adam, deterministic).
+    """Fit a :class:`Probe` of the subject, P(subject | C_t) over :data:`ANIMALS` (multinomial logistic
+    regression, full-batch Adam from the least-squares fit, deterministic).
 
     Args:
         C: cell states (N, H).  subjects: (N,) labels in 0 … K−1, or −1 for positions left out.
-        The weights start from the least-squares fit of the one-hot labels.
     """
-    where = "fit_probe()"
-    C = check_array(C, "C", where, shape=(None, None), dims=("N", "H")).astype(np.float64)
-    s = check_int_array(subjects, "subjects", where, shape=(C.shape[0],), dims=("N",), high=len(ANIMALS),
-                        allowed_extra=-1)
-    steps = check_size(steps, "steps", where)
-    lr = check_number(lr, "lr", where, low=0)
-    l2 = check_number(l2, "l2", where, low=0)
-    C, s = C[s >= 0], s[s >= 0]
-    if C.shape[0] == 0:
-        raise ValueError(f"{where}: every label is −1; nothing to fit.")
-    K = len(ANIMALS)
-    m, sd = C.mean(axis=0), C.std(axis=0) + 1e-6
-    Z = (C - m) / sd
-    Y = np.eye(K)[s]
-    A = np.hstack([Z, np.ones((len(Z), 1))])
-    sol = np.linalg.lstsq(A, Y, rcond=None)[0]
-    params = {"W": np.ascontiguousarray(sol[:-1].T), "b": sol[-1].copy()}
-    opt = Adam(params, lr=lr)
-    n = len(Z)
-    for _ in range(steps):
-        P = softmax_unchecked(Z @ params["W"].T + params["b"])
-        d = (P - Y) / n
-        opt.step({"W": d.T @ Z + l2 * params["W"], "b": d.sum(axis=0)})
-    return Probe(params["W"], params["b"], m, sd)
+    return fit_label_probe(C, subjects, ANIMALS, steps=steps, lr=lr, l2=l2, name="subjects")
 
 
 def probe_readout(probe: Probe, C) -> list[tuple[str, float]]:
     """(top subject, its probability) of the probe at each cell state C (T, H)."""
-    P = _check_probe(probe, "probe_readout()").probabilities(C)
-    return [(ANIMALS[int(k)], float(p[k])) for k, p in zip(P.argmax(axis=1), P)]
+    return check_probe(probe, "probe_readout()").readout(C)
 
 
 # ----------------------------------------------------------------------------- what happens at "."
@@ -430,19 +305,14 @@ def boundary_profile(model: SequenceModel, texts: Sequence[Sequence[str]], probe
                           one (sentence k+1), only over boundaries whose two subjects differ;
     and 'n' (number of boundaries), 'n_differ'.
     """
-    _check_probe(probe, "boundary_profile()")
+    check_probe(probe, "boundary_profile()")
     tr = corpus_traces(model, texts)
     H = tr["C_t"].shape[1]
     units = check_int_array(np.asarray(units), "units", "boundary_profile()", high=H)
     P = probe.probabilities(tr["C_t"])
-    stop = WORD_INDEX["."]
     rows = {k: [] for k in ("f_all", "i_all", "o_all", "f_sub", "i_sub", "o_sub", "erase_sub", "write_sub")}
     p_old, p_new = [], []
-    N = len(tr["word"])
-    for j in np.flatnonzero(tr["word"] == stop):
-        idx = np.arange(j - 1, j + 4)
-        if idx[-1] >= N or tr["text"][idx[-1]] != tr["text"][j]:
-            continue                              # the last sentence of a text has no successor
+    for j, idx in _boundaries(tr):
         for g in ("f", "i", "o"):
             rows[f"{g}_all"].append(tr[f"{g}_t"][idx].mean(axis=1))
             rows[f"{g}_sub"].append(tr[f"{g}_t"][idx][:, units].mean(axis=1))
@@ -467,7 +337,7 @@ def format_gate_table(words: Sequence[str], measured, subject_measured, readout)
         subject units).  readout: T pairs (subject, probability) from :func:`probe_readout`.
     Rows beyond the slide's eight words show '—' for the slide.
     """
-    words = _check_words(words, "format_gate_table()")
+    words = WORDS.check_words(words, "format_gate_table()")
     T = len(words)
     if len(readout) != T:
         raise ValueError(f"format_gate_table(): argument 'readout' must hold one (subject, p) per word ({T}), "
@@ -492,16 +362,22 @@ def format_gate_table(words: Sequence[str], measured, subject_measured, readout)
     return "\n".join(lines)
 
 
+def _boundaries(tr: Mapping[str, np.ndarray]):
+    """(j, idx) of every boundary between two sentences of a :func:`corpus_traces`: j the position of
+    its ".", idx (len(BOUNDARY),) the positions :data:`BOUNDARY` (the last sentence of a text has none)."""
+    N = len(tr["word"])
+    for j in np.flatnonzero(tr["word"] == WORD_INDEX["."]):
+        idx = np.arange(j - 1, j + 4)
+        if idx[-1] < N and tr["text"][idx[-1]] == tr["text"][j]:
+            yield j, idx
+
+
 def _boundary_states(model: SequenceModel, texts: Sequence[Sequence[str]]):
     """Cell states at the :data:`BOUNDARY` positions of every boundary, (n, len(BOUNDARY), H), the
     old subject (n,) (of the sentence that ends) and the new subject (n,)."""
     tr = corpus_traces(model, texts)
     states, old, new = [], [], []
-    N = len(tr["word"])
-    for j in np.flatnonzero(tr["word"] == WORD_INDEX["."]):
-        idx = np.arange(j - 1, j + 4)
-        if idx[-1] >= N or tr["text"][idx[-1]] != tr["text"][j]:
-            continue
+    for j, idx in _boundaries(tr):
         states.append(tr["C_t"][idx])
         old.append(tr["subject"][j - 1])
         new.append(tr["subject"][j + 2])
@@ -531,29 +407,16 @@ def subject_signal(model: SequenceModel, texts: Sequence[Sequence[str]]) -> dict
     """How LARGE the old and the new subject's imprint on C_t is around a boundary.
 
     For each position of :data:`BOUNDARY`, the cell states of all boundaries are grouped by the old
-    subject (resp. the new one); the signal is the root-mean-square, over the groups and the H
-    units, of the group mean minus the overall mean: sqrt(mean_u Σ_s w_s (mean_s[u] − mean[u])²),
-    w_s the share of group s, after subtracting what random groups of the same sizes would give
-    ((K − 1)/n times the within-group variance, K groups, n boundaries). It is in the units of
-    C_t, and about 0 when the subject leaves no trace.
+    subject (resp. the new one) and :func:`~lstm_helpers.lessons.sentences.label_signal` measures how
+    much the group means differ (root-mean-square, corrected for chance). It is in the units of C_t,
+    and about 0 when the subject leaves no trace.
 
     Returns dict 'old', 'new' of shape (len(BOUNDARY),) and 'n' (number of boundaries).
     """
     S, old, new = _boundary_states(model, texts)
     if len(old) == 0:
         raise ValueError("subject_signal(): the texts need at least two sentences each.")
-
-    def signal(labels):
-        n, groups = len(labels), np.unique(labels)
-        mean = S.mean(axis=0)                                        # (P, H)
-        between = sum((labels == k).mean() * (S[labels == k].mean(axis=0) - mean) ** 2 for k in groups)
-        within = sum(((S[labels == k] - S[labels == k].mean(axis=0)) ** 2).sum(axis=0) for k in groups)
-        within /= max(n - len(groups), 1)
-        # random groups of a finite sample differ a little too: remove that expected amount
-        between = np.maximum(between - (len(groups) - 1) / n * within, 0.0)
-        return np.sqrt(between.mean(axis=1))
-
-    return {"old": signal(old), "new": signal(new), "n": len(old)}
+    return {"old": label_signal(S, old), "new": label_signal(S, new), "n": len(old)}
 
 
 def format_boundary(rows: Mapping[str, np.ndarray], fmt: str = "{:.2f}") -> str:

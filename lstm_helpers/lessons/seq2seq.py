@@ -12,14 +12,12 @@ Tokens: 0 … K−1 are symbols, K is the start token of the decoder.
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
 
-from ..support.checks import check_int_array, check_number, check_size
+from ..support.checks import check_int_array, check_size
 from ..engine.data import one_hot
 from ..engine.layers import Linear
-from ..engine.losses import accuracy, softmax_cross_entropy
 from ..engine.lstm import LSTM
-from ..engine.optim import Adam, clip_grad_norm
+from ..engine.train import History, train
 
 
 def reversal_batch(rng: np.random.Generator, batch_size: int, length: int, num_symbols: int):
@@ -101,24 +99,23 @@ class Seq2Seq:
 
 
 def train_seq2seq(model: Seq2Seq, *, length: int, steps: int, batch_size: int = 64, lr: float = 1e-2,
-                  clip: float = 1.0, seed: int = 0, progress: bool = True) -> dict[str, list]:
-    """Adam on the reversal task with fresh random batches; returns {'loss': [...], 'accuracy': [...]} per step."""
-    steps = check_size(steps, "steps", "train_seq2seq()")
-    lr = check_number(lr, "lr", "train_seq2seq()", low=0)
-    rng = np.random.default_rng(check_size(seed, "seed", "train_seq2seq()", minimum=0))
-    opt = Adam(model.parameters(), lr=lr)
-    hist = {"loss": [], "accuracy": []}
-    for _ in tqdm(range(steps), desc="encoder-decoder", disable=not progress):
-        src, tgt = reversal_batch(rng, batch_size, length, model.K)
-        logits = model.forward(src, tgt)
-        loss, d = softmax_cross_entropy(logits, tgt)
-        model.backward(d)
-        grads = model.grads
-        clip_grad_norm(grads, clip)
-        opt.step(grads)
-        hist["loss"].append(loss)
-        hist["accuracy"].append(accuracy(logits, tgt))
-    return hist
+                  clip: float = 1.0, seed: int = 0, progress: bool = True) -> History:
+    """Adam on the reversal task with fresh random batches (:func:`lstm_helpers.train`, teacher forcing).
+
+    Each step draws ``reversal_batch(rng, batch_size, length, K)``; returns the :class:`History`
+    (``loss``, ``accuracy`` per step).
+    """
+    if not isinstance(model, Seq2Seq):
+        raise TypeError(f"train_seq2seq(): argument 'model' must be a Seq2Seq, but it is {type(model).__name__}.")
+    B = check_size(batch_size, "batch_size", "train_seq2seq()")
+    L = check_size(length, "length", "train_seq2seq()")
+
+    def make_batch(rng):
+        src, tgt = reversal_batch(rng, B, L, model.K)
+        return (src, tgt), tgt
+
+    return train(model, make_batch, steps=steps, lr=lr, clip=clip, seed=seed, progress=progress,
+                 forward=lambda m, pair: m.forward(*pair), desc="encoder-decoder")
 
 
 def position_accuracy(model: Seq2Seq, src, tgt) -> np.ndarray:

@@ -1,0 +1,111 @@
+"""Where the agreement models of notebook 09 fail: error rates by distance, attractors and context.
+
+:func:`errors_by` turns predicted classes (B,) on agreement sentences (anything with ``label``,
+``distance``, ``attractors`` and ``context``, e.g. :class:`~lstm_helpers.lessons.agreement.Sentence`)
+into error tables {key: (count, error rate)}; :func:`plot_errors` draws them for every training run.
+The names are also attributes of :mod:`lstm_helpers.lessons.agreement`.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .sentences import SEED_MARKERS, error_table
+
+DISTANCE_BINS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 31))   # words, both ends included
+
+
+def distance_bin(distance: int, bins=DISTANCE_BINS) -> tuple[int, int]:
+    """The (low, high) bin of ``bins`` that holds ``distance``."""
+    for lo, hi in bins:
+        if lo <= distance <= hi:
+            return (lo, hi)
+    raise ValueError(f"distance_bin(): distance {distance} lies outside every bin {bins}.")
+
+
+def errors_by(sentences: Sequence, predicted, *, bins=DISTANCE_BINS) -> dict[str, object]:
+    """Error rates of predicted classes (B,) on ``sentences``.
+
+    Returns a dict: 'overall' (float); 'attractors' {a: (n, error)}; 'context' {earlier sentences:
+    (n, error)}; 'distance' {(lo, hi): (n, error)} over all sentences; 'distance_no_attractor' the
+    same over sentences without attractors.
+    """
+    predicted = np.asarray(predicted)
+    if predicted.shape != (len(sentences),):
+        raise ValueError(f"errors_by(): argument 'predicted' must have shape (B,) = ({len(sentences)},), "
+                         f"but it has shape {predicted.shape}.")
+    labels = np.array([s.label for s in sentences])
+    dist = [distance_bin(s.distance, bins) for s in sentences]
+    attr = np.array([s.attractors for s in sentences])
+    wrong = predicted != labels
+    clean = attr == 0
+    return {"overall": float(wrong.mean()), "attractors": error_table(wrong, attr.tolist()),
+            "context": error_table(wrong, [s.context for s in sentences]),
+            "distance": error_table(wrong, dist),
+            "distance_no_attractor": error_table(wrong[clean], [d for d, c in zip(dist, clean) if c])}
+
+
+Y_TICKS = (0, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def plot_errors(axes, per_seed: Mapping[str, Sequence[Mapping]], *, baseline: Mapping | None = None,
+                colors: Mapping[str, str] | None = None, trained_up_to: tuple[int, int] | None = None):
+    """Error (%) of every training run: against distance without attractors (axes[0]), against attractors (axes[1]).
+
+    The y axes are linear from 0 to 1 % and logarithmic above ('symlog').
+
+    Args:
+        per_seed: {name: [:func:`errors_by` dict of seed 0, seed 1, …]}; one thin line per run,
+            the model's colour, one marker per seed.
+        baseline: optional :func:`errors_by` dict of the last-noun shortcut (dashed, attractors panel only:
+            without attractors it is always right).
+        colors: colour per name (and 'last noun').
+        trained_up_to: (longest distance, most attractors) in the training split; beyond it the
+            axes are shaded.
+    """
+    ax_d, ax_a = axes
+    colors = dict(colors or {})
+    bins = None
+    for name, runs in per_seed.items():
+        for seed, r in enumerate(runs):
+            style = dict(color=colors.get(name), marker=SEED_MARKERS[seed % len(SEED_MARKERS)], lw=1.3, ms=5,
+                         alpha=0.9, label=f"{name}, seed {seed}")
+            rows = r["distance_no_attractor"]
+            bins = bins or list(r["distance"])
+            ax_d.plot([bins.index(k) for k in rows], [100 * v[1] for v in rows.values()], **style)
+            rows = r["attractors"]
+            ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], **style)
+    if baseline is not None:
+        rows = baseline["attractors"]
+        ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], ls="--", lw=2, color=colors.get("last noun"),
+                  label="last-noun shortcut")
+    ax_d.set_xticks(range(len(bins)), [f"{lo}–{hi}" for lo, hi in bins])
+    a_max = max(k for runs in per_seed.values() for r in runs for k in r["attractors"])
+    if trained_up_to is not None:
+        d_train, a_train = trained_up_to
+        first_beyond = next((k for k, (lo, hi) in enumerate(bins) if hi > d_train), None)
+        if first_beyond is not None:
+            ax_d.axvspan(first_beyond - 0.5, len(bins) - 0.5, color="0.92", zorder=0, label="longer than in training")
+        if a_max > a_train:
+            ax_a.axvspan(a_train + 0.5, a_max + 0.5, color="0.92", zorder=0, label="more than in training")
+    ax_d.set_xlim(-0.5, len(bins) - 0.5)
+    ax_a.set_xlim(-0.5, a_max + 0.5)
+    for ax in axes:        # linear up to 1 %, logarithmic above: small and large errors both stay readable
+        ax.set_yscale("symlog", linthresh=1.0, linscale=0.6)
+        ax.set_ylim(-0.1, 110.0)
+        ax.set_yticks(Y_TICKS, [f"{t:g}" for t in Y_TICKS])
+    ax_d.set_title("Distance alone: sentences without attractors")
+    ax_d.set_xlabel("distance from subject to verb (words)")
+    ax_d.set_ylabel("error (%), symlog scale")
+    ax_a.set_title("Attractors: all sentences")
+    ax_a.set_xlabel("attractors (nouns of the other number in between)")
+    ax_a.set_ylabel("error (%), symlog scale")
+    ax_a.set_xticks(range(a_max + 1))
+    handles, labels = ax_a.get_legend_handles_labels()
+    for h, lab in zip(*ax_d.get_legend_handles_labels()):
+        if lab not in labels:
+            handles.append(h)
+            labels.append(lab)
+    ax_a.legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    return axes
