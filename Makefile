@@ -19,7 +19,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: help lab test unit nbval execute bench bench-check data clean-venv
+.PHONY: help lab test unit nbval execute bench bench-check verdicts data clean-venv
 
 help:
 	@echo "make lab          - install (first time) and open JupyterLab on notebooks/"
@@ -31,6 +31,7 @@ help:
 	@echo "make data         - regenerate data/ from lstm_helpers (fixed seeds)"
 	@echo "make bench        - speed benchmarks (see benchmarks/README.md)"
 	@echo "make bench-check  - widget redraw latency; fails if a widget is over its 100 ms budget (CI runs it)"
+	@echo "make verdicts     - run the notebooks under other BLAS kernels (Sandybridge, Prescott): every verdict as stored"
 	@echo "make release      - instructors: student version of the notebooks in release/ (nbgrader)"
 	@echo "make grade SUBMISSIONS=<dir> - instructors: grade <dir>/<student>/<notebook>.ipynb (nbgrader)"
 	@echo "make clean-venv   - delete $(VENV)"
@@ -83,6 +84,12 @@ bench: $(STAMP)
 
 bench-check: $(STAMP)
 	$(BIN)/python benchmarks/bench_widgets.py --check
+
+# Another CPU's floating point (simulated by other OpenBLAS kernels) may change a trained model's digits,
+# never a verdict: tools/check_verdicts.py compares every verdict line with the stored outputs.
+NB_VERDICTS ?=
+verdicts: $(STAMP)
+	$(BIN)/python tools/check_verdicts.py $(NB_VERDICTS)
 
 clean-venv:
 	rm -rf $(VENV)
