@@ -3,9 +3,11 @@
 The package is layered; a layer imports only the layers above it in this list, never one below
 (``tests/test_layers.py`` checks the import graph):
 
-    support/     plots (colour-blind-safe style), formatting (numbers in prose), env (pins, platform)
-    engine/      the fast numpy engine: activations, checks, rnn, lstm, layers, losses, optim, models,
-                 train, data (task generators), gradcheck, gradflow
+    support/     checks (argument checks), plots (colour-blind-safe style), formatting (numbers in prose),
+                 env (pins, platform), evidence (a measurement over seeds: 'holds in k of n seeds')
+    engine/      the fast numpy engine: activations, rnn, lstm, layers, losses, optim, models,
+                 train, data (task generators), gradcheck, gradflow; seeded (S seeds of one model trained
+                 together in one pass, each equal to its one-seed run)
     slides/      the slides' notation, one equation a line: gates (f_t, i_t, C̃_t, C_t, o_t, h_t), bptt
     lessons/     one module per notebook topic (the experiments a notebook runs), see the map below
     selfcheck/   the graded exercises' self-checks (runner + one module per notebook)
@@ -36,6 +38,8 @@ are all attributes of the package.
 from .support import env, formatting, plots
 from .support.plots import OKABE_ITO, label_axes, use_course_style
 from .support import checks
+from .support import evidence
+from .support.evidence import DEFAULT_SEEDS, Finding, SeedSummary, finding, per_seed, summarize
 from .engine import activations, data, gradcheck, gradflow, layers, losses, lstm, models, optim, rnn
 from .engine.activations import sigmoid, sigmoid_grad, softmax, tanh, tanh_grad
 from .support.checks import as_array, check_array
@@ -50,6 +54,8 @@ from .engine.models import SequenceModel
 from .engine.optim import SGD, Adam, clip_grad_norm, global_norm
 from .engine.rnn import RNN, rnn_backward, rnn_forward
 from .engine.train import History, train
+from .engine import seeded
+from .engine.seeded import SeededModel, SeedHistories, train_seeds
 from .slides import bptt, gates
 from .lessons import (agreement, agreement_errors, architectures, charlm, comparison, continual, diagram, memory_sim,
                       memory_span, music, sentence_corpus, sentences, seq2seq, toy_sentences, vanishing)

@@ -13,6 +13,8 @@ Modules, one concern each:
     data         task generators (the recall task, one-hot)
     gradcheck    centered-difference gradient checks
     gradflow     ‖∂h_T/∂h_t‖ and ‖∂C_T/∂C_t‖ against the lag
+    seeded       S seeds of one SequenceModel trained together (a seed axis through forward, backward,
+                 Adam/SGD and clipping); each seed equals its one-seed run to the bit
 
 The engine imports only ``lstm_helpers.support``; nothing here knows a notebook.
 """

@@ -1,0 +1,30 @@
+"""The seed axis through the engine: S models (one per seed) trained together, fast, equal to S one-seed runs.
+
+A finding from training or from random weights rests on its seed; measured over several seeds it
+becomes "holds in k of n seeds" (``lstm_helpers.support.evidence``). Training the seeds one after
+the other costs S times one run; here they run as ONE model whose every array has a leading seed
+axis S, so each time step is one batched matrix product and one elementwise pipeline for all seeds.
+
+Modules, one concern each (shapes: weights (S, 4H, D), inputs (S, T, B, D), logits (S, B, C)):
+    lstm     seeded_lstm_forward / seeded_lstm_backward (S LSTMs, BPTT), seeded_parameter_grads
+    rnn      seeded_rnn_forward / seeded_rnn_backward (S vanilla RNNs)
+    model    SeededModel (S SequenceModels stacked; forward, backward, forward_backward)
+    losses   cross_entropy_per_seed, accuracy_per_seed
+    optim    per-seed clipping (seed_global_norms, clip_seed_grads), SeedAdam, SeedSGD
+    train    train_seeds (lh.train for S seeds, per-seed early stopping) -> SeedHistories
+
+The contract: for every seed s, losses, accuracies, gradient norms, evaluations and final parameters
+equal those of ``lh.train(lh.SequenceModel(..., seed=s), make_batch, seed=s, ...)`` (tests/test_seeded.py:
+training runs to 1e-10 in float64, single passes bit for bit; the arithmetic is the one-seed engine's
+in float32 too). ``benchmarks/bench_seeds.py`` times a step of S seeds against one seed.
+"""
+from .lstm import seeded_lstm_backward, seeded_lstm_forward, seeded_parameter_grads
+from .losses import accuracy_per_seed, cross_entropy_per_seed
+from .model import SeededModel
+from .optim import SeedAdam, SeedSGD, clip_seed_grads, seed_global_norms
+from .rnn import seeded_rnn_backward, seeded_rnn_forward
+from .train import SeedHistories, train_seeds
+
+__all__ = ["SeededModel", "SeedAdam", "SeedSGD", "SeedHistories", "accuracy_per_seed", "clip_seed_grads",
+           "cross_entropy_per_seed", "seed_global_norms", "seeded_lstm_backward", "seeded_lstm_forward",
+           "seeded_parameter_grads", "seeded_rnn_backward", "seeded_rnn_forward", "train_seeds"]

@@ -1,0 +1,277 @@
+"""The LSTM over a seed axis: S independent LSTMs run forward and backward in one pass.
+
+Shapes carry the seed axis: weights (S, 4H, D), inputs (S, T, B, D); every time step is ONE batched
+matrix product (``np.matmul``: one BLAS call per seed, from C) and one elementwise pipeline over all
+S·B·4H numbers, so the Python and call overhead of a step is paid once for all seeds. What keeps the
+elementwise work cheap: gates are stored gate-major, (T, 4, S, B, H), so that i_t, f_t, C̃_t, o_t of
+all seeds are each one contiguous block (the product's (S, B, 4H) layout is regrouped once per
+step, by the operation that writes σ); Z = [h_{t-1}, x_t, 1] is seed-major, (S, T + 1, B, H + D + 1),
+so that each seed's h_{t-1} rows are one matrix for the weight gradients (no copy); and all
+scratch memory comes from a :class:`Workspace` reused between calls (fresh megabytes cost a page
+fault per 4 KiB every step).
+
+**Equal to the one-seed engine, bit for bit.** Seed s computes exactly what
+:func:`lstm_helpers.lstm.lstm_forward` and :func:`~lstm_helpers.lstm.lstm_backward` compute for it:
+the same matrix products (one per seed with the same shapes and transposes, so BLAS runs the same
+kernel) and the same elementwise operations in the same order, σ and tanh through the same route
+(``exp`` from B·4H ≥ 256 numbers per seed in float64, 2048 in float32, else ``tanh``). It must:
+training amplifies a difference in the last digit to 1e-8 within a few hundred steps. The only
+departures change no bit: 1/a is ``np.divide(1.0, a)`` (the same IEEE division as ``np.reciprocal``,
+faster), x + 0 is not computed, and neither are ∂L/∂x, ∂L/∂h_0, ∂L/∂C_0 (training needs none).
+
+Slide notation for one step: f_t, i_t, C̃_t (C_tilde_t), o_t = the gates, C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t,
+h_t = o_t ⊙ tanh(C_t); the gate blocks of the 4H weight rows are in PyTorch's order i, f, g (= C̃), o.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..lstm import GATE_ORDER, gate_slice
+
+# The batch sizes (B·4H numbers per step and seed) from which the one-seed engine computes the gates with
+# exp instead of tanh, and tanh(C_t) with exp (B·H numbers). They must match it: both routes are correct,
+# but they round differently.
+EXP_GATES_FROM = {np.dtype(np.float64): 256, np.dtype(np.float32): 2048}
+EXP_CELL_FROM = {np.dtype(np.float64): 512, np.dtype(np.float32): 16384}
+CHUNK = 1 << 20       # numbers per chunk of steps whose backward factors are computed together
+
+
+class Workspace:
+    """Scratch memory reused from one call to the next: ``get(name, shape, dtype)`` returns an uninitialised,
+    contiguous array of that shape, a view of the buffer kept under ``name`` (grown when too small).
+
+    Fresh arrays of megabytes cost a page fault per 4 KiB on every call; reusing them is what keeps
+    a step of S seeds cheap. The arrays of one call are overwritten by the next call with the same
+    workspace: a forward pass's state is valid until the next forward pass.
+    """
+
+    def __init__(self):
+        self._buffers: dict = {}
+
+    def get(self, name: str, shape: tuple, dtype) -> np.ndarray:
+        dtype = np.dtype(dtype)
+        size = int(np.prod(shape))
+        buf = self._buffers.get((name, dtype))
+        if buf is None or buf.size < size:
+            buf = self._buffers[name, dtype] = np.empty(max(size, 1), dtype=dtype)
+        return buf[:size].reshape(shape)
+
+    def zeros(self, name: str, shape: tuple, dtype) -> np.ndarray:
+        out = self.get(name, shape, dtype)
+        out.fill(0)
+        return out
+
+
+@dataclass
+class SeededLSTMState:
+    """What the backward pass needs (views into the forward pass's :class:`Workspace`).
+
+    Shapes: x (S, T, B, D), or (T, B, D) shared by all seeds; Z (S, T + 1, B, H + D + 1) the stacked
+    [h_{t-1}, x_t, 1] (each seed's rows form one (T·B, H + D + 1) matrix); gates (T, 4, S, B, H) holding
+    i_t, f_t, C̃_t, o_t (gates[t, 1] is f_t of every seed); cells (T + 1, S, B, H) holding C_0 … C_T;
+    tanh_cells (T, S, B, H) holding tanh(C_t) (C_t itself without output activation); weight_hh (S, 4H, H);
+    removed: indices (order i, f, g, o) of removed gates; output_activation.
+    """
+
+    x: np.ndarray
+    Z: np.ndarray
+    gates: np.ndarray
+    cells: np.ndarray
+    tanh_cells: np.ndarray
+    weight_hh: np.ndarray
+    removed: list
+    output_activation: bool
+
+    def hidden(self) -> np.ndarray:
+        """h_0 … h_T (S, T + 1, B, H), a view into Z (h_0 = 0)."""
+        return self.Z[..., :self.weight_hh.shape[-1]]
+
+
+def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), output_activation=True,
+                        work: Workspace | None = None):
+    """Run S LSTMs from the zero state, one per seed (no argument checks).
+
+    Args:
+        x: inputs (S, T, B, D), one batch per seed, or (T, B, D) shared by all seeds.
+        weight_ih (S, 4H, D), weight_hh (S, 4H, H), bias (S, 4H): bias_ih + bias_hh, gate order i, f, g, o.
+        removed_gates: names of removed gates ('i', 'f', 'o'; each is then the constant 1).
+        output_activation: False for h_t = o_t ⊙ C_t.
+        work: a :class:`Workspace` whose buffers are reused (default: fresh arrays).
+
+    Returns:
+        a :class:`SeededLSTMState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H).
+    """
+    S, G, D = weight_ih.shape
+    T, B = x.shape[-3], x.shape[-2]
+    H = G // 4
+    K = H + D + 1
+    dt = weight_ih.dtype
+    g_s = gate_slice("g", H)
+    exp_gates = B * G >= EXP_GATES_FROM[dt]
+    exp_cell = output_activation and B * H >= EXP_CELL_FROM[dt]
+    scale = np.full(G, -1.0 if exp_gates else 0.5, dtype=dt)
+    mult = np.full(G, 0.5, dtype=dt)
+    shift = np.full(G, 0.5, dtype=dt)
+    scale[g_s], mult[g_s], shift[g_s] = (-2.0 if exp_gates else 1.0), 1.0, 0.0
+    removed = [GATE_ORDER.index(gate) for gate in removed_gates]
+    for k in removed:
+        blk = slice(k * H, (k + 1) * H)
+        scale[blk], mult[blk], shift[blk] = 0.0, 0.0, 1.0
+    work = Workspace() if work is None else work
+    W = work.get("W", (S, K, G), dt)                   # [W_hh | W_ih | b]ᵀ per seed, columns pre-scaled
+    W[:, :H] = weight_hh.transpose(0, 2, 1)
+    W[:, H:H + D] = weight_ih.transpose(0, 2, 1)
+    W[:, H + D] = bias
+    W *= scale
+    Z = work.get("Z", (S, T + 1, B, K), dt)            # Z[:, t] = z_{t+1} = [h_t, x_{t+1}, 1] of every seed
+    Z[:, 0, :, :H] = 0.0
+    Z[:, :T, :, H:H + D] = x
+    Z[:, T, :, H:] = 0.0
+    Z[:, :T, :, H + D] = 1.0
+    gates = work.get("gates", (T, 4, S, B, H), dt)     # i_t, f_t, C̃_t, o_t, gate-major
+    cells = work.get("cells", (T + 1, S, B, H), dt)
+    cells[0] = 0.0
+    tanh_cells = work.get("tanh_cells", (T, S, B, H), dt) if output_activation else cells[1:]
+    a = work.get("a", (S, B, G), dt)                   # this step's pre-activations, seed-major like the product
+    a4 = a.reshape(S, B, 4, H)
+    mult4, shift4 = mult.reshape(4, H), shift.reshape(4, H)
+    tmp = work.get("tmp", (S, B, H), dt)
+    by_step = [Z[:, :T].swapaxes(0, 1), gates, gates.transpose(0, 2, 3, 1, 4), cells[:T], cells[1:], tanh_cells,
+               Z[:, 1:, :, :H].swapaxes(0, 1)]
+    with np.errstate(over="ignore"):                   # e^u = inf gives 1/(1 + inf) = 0, the exact limit
+        for z, gt, gt_sb, C_prev, C, tC, h in zip(*by_step):
+            i, f, g, o = gt
+            np.matmul(z, W, out=a)                     # scaled pre-activations of i, f, C̃, o (S, B, 4H)
+            if exp_gates:
+                np.exp(a, out=a)
+                a += 1.0
+                np.divide(1.0, a4, out=gt_sb)          # σ for i, f, o; σ(2a) for C̃ ...
+                g *= 2.0
+                g -= 1.0                               # ... and C̃ = 2σ(2a) − 1 = tanh(a)
+                for k in removed:
+                    gt[k] = 1.0
+            else:
+                np.tanh(a, out=a)
+                a *= mult
+                np.add(a4, shift4, out=gt_sb)          # i_t, f_t, C̃_t, o_t
+            np.multiply(f, C_prev, out=C)              # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
+            np.multiply(i, g, out=tmp)
+            C += tmp
+            if exp_cell:                               # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
+                np.multiply(C, -2.0, out=tC)
+                np.exp(tC, out=tC)
+                tC += 1.0
+                np.divide(2.0, tC, out=tC)
+                tC -= 1.0
+            elif output_activation:
+                np.tanh(C, out=tC)
+            np.multiply(o, tC, out=h)                  # h_t = o_t ⊙ tanh(C_t)
+    return SeededLSTMState(x, Z, gates, cells, tanh_cells, weight_hh, removed, output_activation)
+
+
+def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work: Workspace | None = None):
+    """Backpropagation through time for :func:`seeded_lstm_forward`, all seeds at once.
+
+    Args:
+        dh_T: ∂L/∂h_T (S, B, H) from a read-out of the last step only, or None.
+        d_out: ∂L/∂h_t for every step, time-major (T, S, B, H), or None (zero).
+        state: from the forward pass.  h_prev: h_0 … h_{T-1} (S, T, B, H) (default: from the state).
+        work: a :class:`Workspace` for the scratch arrays (default: fresh arrays).
+
+    Returns:
+        dict with 'weight_ih' (S, 4H, D), 'weight_hh' (S, 4H, H), 'bias' (S, 4H).
+
+    The recurrence is that of :func:`lstm_helpers.lstm.lstm_backward` (its docstring derives it)::
+
+        ∂h_t = ∂L/∂h_t + W_hhᵀ ∂a_{t+1},   ∂C_t = ∂h_t ⊙ o_t ⊙ tanh'(C_t) + ∂C_{t+1} ⊙ f_{t+1},
+        ∂a_t = [∂C_t ⊙ C̃_t ⊙ σ'(i), ∂C_t ⊙ C_{t-1} ⊙ σ'(f), ∂C_t ⊙ i_t ⊙ tanh'(C̃), ∂h_t ⊙ tanh(C_t) ⊙ σ'(o)]
+
+    with the factors that do not depend on the gradient computed a chunk of steps at a time, and
+    the weight gradients as one matrix product per seed over all T·B rows at the end.
+    """
+    gates = state.gates
+    T, _, S, B, H = gates.shape
+    G = 4 * H
+    D = state.Z.shape[-1] - H - 1
+    dt = gates.dtype
+    # V[t] = [∂C_t, ∂C_t, ∂C_t, ∂h_t] (4, S, B, H); the pair (∂h_t, ∂C_{t+1}) = (V[t, 3], V[t + 1, 0])
+    # that gives ∂C_t is one contiguous block, so it takes one multiply.
+    work = Workspace() if work is None else work
+    V = work.get("V", (T + 1, 4, S, B, H), dt)
+    V[T, 0] = 0.0
+    pairs = V.reshape(4 * (T + 1), S, B, H)[3:3 + 4 * T].reshape(T, 4, S, B, H)[:, :2]
+    # ∂h_t is V[t, 3]: with ∂L/∂h_t only at T (d_out None) the product W_hhᵀ ∂a_{t+1} is written there
+    # directly, else into dh_next and added to ∂L/∂h_t. Either way ∂h_t equals the one-seed ∂L/∂h_t + W_hhᵀ ∂a_{t+1}
+    # (x + 0 = x), and ∂h_{-1} (for h_0) is not computed.
+    dh_next = work.zeros("dh_next", (S, B, H), dt)
+    if dh_T is not None:
+        dh_next[...] = dh_T
+    if d_out is None:
+        V[T - 1, 3] = dh_next
+    da = work.get("da", (S, T, B, G), dt)               # seed-major: one (T·B, 4H) block per seed
+    da_gm = da.reshape(S, T, B, 4, H).transpose(1, 3, 0, 2, 4)      # (T, 4, S, B, H) view of it
+    n_chunk = max(1, min(T, CHUNK // (S * B * G)))
+    R = work.get("R", (n_chunk, 2, S, B, H), dt)       # [o_t ⊙ tanh'(C_t), f_{t+1}]
+    Q = work.get("Q", (n_chunk, 4, S, B, H), dt)       # [C̃ σ'(i), C_{t-1} σ'(f), i tanh'(C̃), tanh(C) σ'(o)]
+    pair = work.get("pair", (2, S, B, H), dt)
+    p0, p1 = pair[0], pair[1]
+    for t1 in range(T, 0, -n_chunk):
+        t0 = max(0, t1 - n_chunk)
+        n = t1 - t0
+        gt, q, r = gates[t0:t1], Q[:n], R[:n]
+        tC = state.tanh_cells[t0:t1]
+        for blk in (slice(0, 2), slice(3, 4)):                         # σ(1 − σ) for i, f and o ...
+            np.subtract(1.0, gt[:, blk], out=q[:, blk])
+            q[:, blk] *= gt[:, blk]
+        qg = q[:, 2]
+        np.multiply(gt[:, 2], gt[:, 2], out=qg)
+        np.subtract(1.0, qg, out=qg)                                   # ... but 1 − C̃² for C̃
+        q[:, 0] *= gt[:, 2]
+        q[:, 1] *= state.cells[t0:t1]
+        qg *= gt[:, 0]
+        q[:, 3] *= tC
+        for k in state.removed:
+            q[:, k] = 0.0
+        r0, r1 = r[:, 0], r[:, 1]
+        if state.output_activation:
+            np.multiply(tC, tC, out=r0)
+            np.subtract(1.0, r0, out=r0)
+            r0 *= gt[:, 3]
+        else:
+            r0[...] = gt[:, 3]
+        r1[:n - 1] = gates[t0 + 1:t1, 1]                               # f_{t+1} ...
+        r1[n - 1] = 1.0 if t1 == T else gates[t1, 1]                   # ... (no ∂C_T from above)
+        d_o = [None] * n if d_out is None else d_out[t0:t1]
+        into = [dh_next] * n if d_out is not None else [V[t - 1, 3] if t else None for t in range(t0, t1)]
+        steps = [range(t0, t1), d_o, V[t0:t1, 3], pairs[t0:t1], r, V[t0:t1, :3], V[t0:t1], q, da_gm[t0:t1],
+                 da[:, t0:t1].swapaxes(0, 1), into]
+        for t, do, dh, dh_dc, rt, dC3, v, qt, da_t, dat, out in zip(*(w[::-1] for w in steps)):
+            if do is not None:
+                np.add(do, dh_next, out=dh)                            # ∂h_t
+            np.multiply(dh_dc, rt, out=pair)                           # [∂h_t ⊙ o_t tanh'(C_t), ∂C_{t+1} ⊙ f_{t+1}]
+            np.add(p0, p1, out=dC3)                                    # ∂C_t (three copies)
+            np.multiply(v, qt, out=da_t)                               # ∂a_t
+            if t:
+                np.matmul(dat, state.weight_hh, out=out)               # W_hhᵀ ∂a_t: (part of) ∂h_{t-1}
+    if h_prev is None:
+        h_prev = state.hidden()[:, :T]
+    return seeded_parameter_grads(da, state.x, h_prev, D)
+
+
+def seeded_parameter_grads(da, x, h_prev, input_size: int) -> dict:
+    """The gradients that need no recurrence: one matrix product per seed over all T·B rows.
+
+    Args: da ∂L/∂(pre-activations) (S, T, B, G) with G = H (RNN) or 4H (LSTM); x (S, T, B, D);
+    h_prev (S, T, B, H) (a view is fine); input_size D.
+    Returns: dict with 'weight_ih' (S, G, D), 'weight_hh' (S, G, H), 'bias' (S, G).
+    """
+    S, T, B, G = da.shape
+    da2 = da.reshape(S, T * B, G)
+    daT = da2.transpose(0, 2, 1)
+    return {
+        "weight_ih": np.matmul(daT, x.reshape(S, T * B, input_size)),
+        "weight_hh": np.matmul(daT, h_prev.reshape(S, T * B, h_prev.shape[-1])),
+        "bias": da2.sum(axis=1),
+    }

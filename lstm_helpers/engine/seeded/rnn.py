@@ -1,0 +1,133 @@
+"""The vanilla RNN over a seed axis: S independent RNNs, h_t = φ(W_hh · h_{t-1} + W_xh · x_t + b), in one pass.
+
+Shapes carry the seed axis first: weights (S, H, D), inputs (S, T, B, D), states (S, T, B, H). Seed s
+computes exactly what :func:`lstm_helpers.rnn.rnn_forward` / :func:`~lstm_helpers.rnn.rnn_backward`
+compute for it (same matrix product per seed and step, same elementwise operations in the same
+order, tanh through ``exp`` from B·H ≥ 512 in float64 as there), so the results agree bit for bit.
+∂L/∂x and ∂L/∂h_0 are not computed (training needs neither).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lstm import Workspace, seeded_parameter_grads
+
+EXP_TANH_FROM = 512   # B·H from which the one-seed engine computes a float64 tanh with exp (the same rounding)
+
+
+@dataclass
+class SeededRNNState:
+    """Values kept for backward: x (S, T, B, D) or (T, B, D); Z (S, T + 1, B, H + D + 1) the stacked
+    [h_{t-1}, x_t, 1] of every seed; weight_hh (S, H, H); nonlinearity."""
+
+    x: np.ndarray
+    Z: np.ndarray
+    weight_hh: np.ndarray
+    nonlinearity: str
+
+    def hidden(self) -> np.ndarray:
+        """h_0 … h_T (S, T + 1, B, H), a view into Z (h_0 = 0)."""
+        return self.Z[..., :self.weight_hh.shape[-1]]
+
+
+def seeded_rnn_forward(x, weight_ih, weight_hh, bias, nonlinearity: str = "tanh", work: Workspace | None = None):
+    """Run S RNNs from h_0 = 0, one per seed (no argument checks).
+
+    Args: x (S, T, B, D), or (T, B, D) shared by all seeds; weight_ih (S, H, D), weight_hh (S, H, H),
+    bias (S, H) = bias_ih + bias_hh; nonlinearity 'tanh', 'sigmoid', 'relu' or 'linear'; work: a
+    :class:`~lstm_helpers.engine.seeded.lstm.Workspace` whose buffers are reused (default: fresh arrays).
+    Returns: a :class:`SeededRNNState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H).
+    """
+    S, H, D = weight_ih.shape
+    T, B = x.shape[-3], x.shape[-2]
+    K = H + D + 1
+    dt = weight_ih.dtype
+    exp_tanh = nonlinearity == "tanh" and dt == np.float64 and B * H >= EXP_TANH_FROM
+    work = Workspace() if work is None else work
+    W = work.get("W", (S, K, H), dt)
+    W[:, :H] = weight_hh.transpose(0, 2, 1)
+    W[:, H:H + D] = weight_ih.transpose(0, 2, 1)
+    W[:, H + D] = bias
+    if nonlinearity == "sigmoid":
+        W *= 0.5                                       # σ(a) = ½·tanh(a/2) + ½
+    elif exp_tanh:
+        W *= -2.0
+    Z = work.get("Z", (S, T + 1, B, K), dt)            # z_t of every seed; the loop writes h_t into z_{t+1}
+    Z[:, 0, :, :H] = 0.0
+    Z[:, :T, :, H:H + D] = x
+    Z[:, T, :, H:H + D] = 0.0
+    Z[:, :, :, H + D] = 1.0
+    a = work.get("a", (S, B, H), dt)                   # this step's pre-activations (contiguous)
+    with np.errstate(over="ignore"):                   # e^(−2a) = inf gives tanh(a) = −1: exact
+        for z, h in zip(Z[:, :T].swapaxes(0, 1), Z[:, 1:, :, :H].swapaxes(0, 1)):
+            if nonlinearity == "linear":
+                np.matmul(z, W, out=h)
+                continue
+            np.matmul(z, W, out=a)
+            if nonlinearity == "tanh" and exp_tanh:
+                np.exp(a, out=a)
+                a += 1.0
+                np.divide(2.0, a, out=a)
+                np.subtract(a, 1.0, out=h)
+            elif nonlinearity == "tanh":
+                np.tanh(a, out=h)
+            elif nonlinearity == "sigmoid":
+                np.tanh(a, out=a)
+                a *= 0.5
+                np.add(a, 0.5, out=h)
+            else:                                      # relu
+                np.maximum(a, 0.0, out=h)
+    return SeededRNNState(x, Z, weight_hh, nonlinearity)
+
+
+def derivative_from_output(h, nonlinearity: str, out: np.ndarray) -> np.ndarray:
+    """φ'(a_t) from y = h_t = φ(a_t) into ``out`` (same shape), by the formulas of
+    ``lstm_helpers.activations.NONLINEARITIES``: 1 − y·y (tanh), y·(1 − y) (sigmoid), [y > 0] (relu), 1 (linear)."""
+    if nonlinearity == "tanh":
+        np.multiply(h, h, out=out)
+        np.subtract(1, out, out=out)
+    elif nonlinearity == "sigmoid":
+        np.subtract(1, h, out=out)
+        np.multiply(h, out, out=out)
+    elif nonlinearity == "relu":
+        np.greater(h, 0, out=out)
+    else:
+        out.fill(1)
+    return out
+
+
+def seeded_rnn_backward(dh_T, d_out, state: SeededRNNState, h_prev=None, work: Workspace | None = None):
+    """BPTT for :func:`seeded_rnn_forward`: ∂h_t = ∂L/∂h_t + W_hhᵀ ∂a_{t+1}, ∂a_t = ∂h_t ⊙ φ'(a_t).
+
+    Args: dh_T ∂L/∂h_T (S, B, H) or None; d_out ∂L/∂h_t time-major (T, S, B, H) or None (zero);
+    h_prev: h_0 … h_{T-1} (S, T, B, H) (default: from the state); work: a Workspace for scratch arrays.
+    Returns: dict with 'weight_ih' (S, H, D), 'weight_hh' (S, H, H), 'bias' (S, H).
+    """
+    Z = state.Z
+    S, T1, B, K = Z.shape
+    T = T1 - 1
+    H = state.weight_hh.shape[1]
+    dt = Z.dtype
+    work = Workspace() if work is None else work
+    fprime = derivative_from_output(Z[:, 1:, :, :H].swapaxes(0, 1), state.nonlinearity,
+                                    work.get("fprime", (T, S, B, H), dt))           # time-major (T, S, B, H)
+    da = work.get("da", (S, T, B, H), dt)               # seed-major: one (T·B, H) block per seed
+    dh = work.get("dh", (S, B, H), dt)
+    dh_next = work.zeros("dh_next", (S, B, H), dt)
+    if dh_T is not None:
+        dh_next[...] = dh_T
+    # with ∂L/∂h_t only at T (d_out None), ∂h_t = W_hhᵀ ∂a_{t+1} itself (the one-seed adds 0); ∂h_{-1} is not needed
+    d_o = [None] * T if d_out is None else d_out
+    for t, do, fp, dat in zip(range(T - 1, -1, -1), d_o[::-1], fprime[::-1], da.swapaxes(0, 1)[::-1]):
+        if do is None:
+            np.multiply(dh_next, fp, out=dat)          # ∂a_t = ∂h_t ⊙ φ'(a_t)
+        else:
+            np.add(do, dh_next, out=dh)                # ∂h_t
+            np.multiply(dh, fp, out=dat)
+        if t:
+            np.matmul(dat, state.weight_hh, out=dh_next)   # ∂h_{t-1} = W_hhᵀ ∂a_t
+    if h_prev is None:
+        h_prev = state.hidden()[:, :T]
+    return seeded_parameter_grads(da, state.x, h_prev, K - H - 1)

@@ -1,0 +1,171 @@
+"""Train every seed of a :class:`SeededModel` together: ``lh.train`` for S seeds in one loop.
+
+Seed s's run is the one-seed run ``lh.train(lh.SequenceModel(..., seed=s), make_batch, seed=s, ...)``
+bit for bit: its batches come from its own generator ``default_rng(s)`` (``make_batch(rng)`` once per
+step), its gradients are clipped by its own norm, its Adam/SGD state is its own, it is evaluated
+every ``eval_every`` steps and after the last, and it stops (its parameters no longer change) once
+its evaluation accuracy reaches ``target_accuracy``. The seeds still training share every
+forward/backward pass; seeds whose batches differ in shape (e.g. sentences of another length) are
+run in one pass per shape.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ...support.checks import check_choice, check_number, check_size
+from ...support.evidence import check_seeds
+from ..train import History
+from .losses import accuracy_per_seed
+from .model import SeededModel
+from .optim import SeedAdam, SeedSGD, clip_seed_grads, seed_global_norms
+
+
+@dataclass
+class SeedHistories:
+    """What happened during :func:`train_seeds`.
+
+    Attributes: seeds (S,) the model seeds; histories: one :class:`~lstm_helpers.train.History` per seed
+    (histories[k] belongs to seeds[k]; equal to the one-seed run's, except for timings); step_time: wall
+    time (s) of every joint update (forward, loss, backward, clipping, optimizer step of all seeds still
+    training), which is also each seed's ``step_time`` entry when ``History`` has that field.
+    """
+
+    seeds: tuple
+    histories: list
+    step_time: list = field(default_factory=list)
+
+    def __getitem__(self, k: int) -> History:
+        return self.histories[k]
+
+    def __len__(self) -> int:
+        return len(self.histories)
+
+    def __iter__(self):
+        return iter(self.histories)
+
+    def steps_run(self) -> np.ndarray:
+        """(S,) updates made per seed."""
+        return np.array([h.steps_run for h in self.histories])
+
+    def reached_target(self) -> np.ndarray:
+        """(S,) bool: seed stopped early at the target accuracy."""
+        return np.array([h.reached_target for h in self.histories])
+
+    def final_eval_accuracy(self) -> np.ndarray:
+        """(S,) last evaluation accuracy per seed (NaN for a seed never evaluated)."""
+        return np.array([h.eval_accuracy[-1] if h.eval_accuracy else np.nan for h in self.histories])
+
+    def final_loss(self) -> np.ndarray:
+        """(S,) training loss of each seed's last step."""
+        return np.array([h.loss[-1] for h in self.histories])
+
+
+def _check_batch(batch, where: str):
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        raise TypeError(f"{where}: argument 'make_batch' must return a pair (x, targets), "
+                        f"but it returned {type(batch).__name__}.")
+    x, y = np.asarray(batch[0]), np.asarray(batch[1])
+    return x, y
+
+
+def train_seeds(model: SeededModel, make_batch: Callable, *, steps: int, lr: float = 1e-2,
+                optimizer: str = "adam", clip: float | None = 1.0, data_seeds=None, eval_batch=None,
+                eval_every: int = 50, target_accuracy: float | None = None, progress: bool = True,
+                desc: str = "training seeds") -> SeedHistories:
+    """Train every seed of ``model`` with softmax cross-entropy; the arguments are those of ``lh.train``.
+
+    Args:
+        model: a :class:`SeededModel` (its S seeds train together).
+        make_batch: ``make_batch(rng) -> (x (T, B, D), targets)``; called once per step and seed with
+            that seed's generator.
+        steps, lr, optimizer ('adam' or 'sgd' with momentum 0.9), clip (per-seed global norm; None for none),
+        eval_batch ((x, targets) shared by all seeds), eval_every, target_accuracy, progress, desc: as ``lh.train``.
+        data_seeds: the seed of each model seed's batch generator (S,); default ``model.seeds``, i.e.
+            ``lh.train(..., seed=s)`` for the model of seed s. Repeats are allowed (e.g. the same batches
+            for every initialisation).
+
+    Returns:
+        A :class:`SeedHistories` (one ``History`` per seed).
+    """
+    where = "train_seeds()"
+    if not isinstance(model, SeededModel):
+        raise TypeError(f"{where}: argument 'model' must be a SeededModel, but it is {type(model).__name__}.")
+    steps = check_size(steps, "steps", where)
+    eval_every = check_size(eval_every, "eval_every", where)
+    lr = check_number(lr, "lr", where, low=0)
+    check_choice(optimizer, "optimizer", where, ("adam", "sgd"))
+    if clip is not None:
+        clip = check_number(clip, "clip", where, low=0)
+    if not callable(make_batch):
+        raise TypeError(f"{where}: argument 'make_batch' must be a function rng -> (x, targets).")
+    S = model.n_seeds
+    data_seeds = model.seeds if data_seeds is None else check_seeds(data_seeds, "data_seeds", where,
+                                                                         distinct=False)
+    if len(data_seeds) != S:
+        raise ValueError(f"{where}: argument 'data_seeds' must give one seed per model seed ({S}), "
+                         f"but it has {len(data_seeds)}.")
+    if eval_batch is not None and (not isinstance(eval_batch, (tuple, list)) or len(eval_batch) != 2):
+        raise TypeError(f"{where}: argument 'eval_batch' must be a pair (x, targets) or None, "
+                        f"but it is {type(eval_batch).__name__}.")
+    if target_accuracy is not None:
+        target_accuracy = check_number(target_accuracy, "target_accuracy", where, low=0, high=1)
+        if eval_batch is None:
+            raise ValueError(f"{where}: argument 'target_accuracy' needs an 'eval_batch' to measure the accuracy on.")
+    params = model.flat_parameters()                        # one (S, P) array: a few operations per update
+    opt = SeedAdam(params, lr=lr) if optimizer == "adam" else SeedSGD(params, lr=lr, momentum=0.9)
+    rngs = [np.random.default_rng(s) for s in data_seeds]
+    result = SeedHistories(model.seeds, [History() for _ in range(S)])
+    hists = result.histories
+    active = np.arange(S)
+    bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, leave=True)
+    for step in bar:
+        batches = [_check_batch(make_batch(rngs[k]), where) for k in active]
+        start = time.perf_counter()
+        groups: dict = {}
+        for j, (x, y) in enumerate(batches):                # one pass per batch shape
+            groups.setdefault((x.shape, x.dtype.str, y.shape), []).append(j)
+        losses, accs = np.empty(len(active)), np.empty(len(active))
+        for members in groups.values():
+            rows = active[members]
+            y = np.stack([batches[j][1] for j in members])
+            losses[members] = model.forward_backward([batches[j][0] for j in members], y,
+                                                     which=None if len(rows) == S else rows)
+            accs[members] = accuracy_per_seed(model.last_logits, y)
+        which = None if len(active) == S else active
+        grads = model.grads                                  # the per-parameter views, for the norms
+        if clip is not None:
+            norms = clip_seed_grads(grads, clip, which, scale=model.flat_grads)
+        else:
+            norms = seed_global_norms(grads, which)
+        opt.step(model.flat_grads, which)
+        elapsed = time.perf_counter() - start
+        result.step_time.append(elapsed)
+        for j, k in enumerate(active):
+            h = hists[k]
+            if isinstance(getattr(h, "step_time", None), list):
+                h.step_time.append(elapsed)
+            h.loss.append(float(losses[j]))
+            h.accuracy.append(float(accs[j]))
+            h.grad_norm.append(float(norms[j]))
+            h.steps_run = step
+        if eval_batch is not None and (step % eval_every == 0 or step == steps):
+            scores = accuracy_per_seed(model.forward(eval_batch[0], which=which), eval_batch[1])
+            done = []
+            for j, k in enumerate(active):
+                hists[k].eval_step.append(step)
+                hists[k].eval_accuracy.append(float(scores[j]))
+                if target_accuracy is not None and scores[j] >= target_accuracy:
+                    hists[k].reached_target = True
+                    done.append(j)
+            bar.set_postfix(loss=f"{np.median(losses):.3f}", eval_acc=f"{np.median(scores):.2f}",
+                            done=f"{S - len(active) + len(done)}/{S}", refresh=False)
+            active = np.delete(active, done)
+            if len(active) == 0:
+                break
+    bar.close()
+    return result
