@@ -19,7 +19,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: help lab test unit nbval execute bench bench-check verdicts data clean-venv
+.PHONY: help lab test unit nbval execute bench bench-check verdicts slides slides-meta data clean-venv
 
 help:
 	@echo "make lab          - install (first time) and open JupyterLab on notebooks/"
@@ -32,6 +32,8 @@ help:
 	@echo "make bench        - speed benchmarks (see benchmarks/README.md)"
 	@echo "make bench-check  - widget redraw latency; fails if a widget is over its 100 ms budget (CI runs it)"
 	@echo "make verdicts     - run the notebooks under other BLAS kernels (Sandybridge, Prescott): every verdict as stored"
+	@echo "make slides       - the notebooks as offline reveal.js slides in slides/ (first run: npm ci)"
+	@echo "make slides-meta NB=notebooks/X.ipynb - set a notebook's slide metadata after editing it"
 	@echo "make release      - instructors: student version of the notebooks in release/ (nbgrader)"
 	@echo "make grade SUBMISSIONS=<dir> - instructors: grade <dir>/<student>/<notebook>.ipynb (nbgrader)"
 	@echo "make clean-venv   - delete $(VENV)"
@@ -87,6 +89,15 @@ bench-check: $(STAMP)
 
 # Another CPU's floating point (simulated by other OpenBLAS kernels) may change a trained model's digits,
 # never a verdict: tools/check_verdicts.py compares every verdict line with the stored outputs.
+# The notebooks as reveal.js slide decks: slides/NN_name.slides.html (+ slides/assets/), offline.
+# The first run installs reveal.js and MathJax from npm into presentation/node_modules (needs Node.js + npm).
+slides: $(STAMP)
+	$(BIN)/python presentation/build.py
+
+# Set the slide metadata of NB (default: every notebook) by presentation/slidemeta.py's rules.
+slides-meta: $(STAMP)
+	$(BIN)/python presentation/slidemeta.py $(NB)
+
 NB_VERDICTS ?=
 verdicts: $(STAMP)
 	$(BIN)/python tools/check_verdicts.py $(NB_VERDICTS)
