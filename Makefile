@@ -36,6 +36,8 @@ help:
 	@echo "make slides-meta NB=notebooks/X.ipynb - set a notebook's slide metadata after editing it"
 	@echo "make release      - instructors: student version of the notebooks in release/ (nbgrader)"
 	@echo "make grade SUBMISSIONS=<dir> - instructors: grade <dir>/<student>/<notebook>.ipynb (nbgrader)"
+	@echo "make classroom    - as root: JupyterHub + nbgrader for a whole class on this machine (classroom/README.md)"
+	@echo "make classroom-test - as root: a whole assignment through the hub, 1 instructor and 3 students (CI runs it)"
 	@echo "make clean-venv   - delete $(VENV)"
 
 $(BIN)/python:
@@ -116,3 +118,14 @@ release: $(STAMP)
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<dir>  (<dir>/<student_id>/<notebook>.ipynb)"; exit 2; }
 	$(BIN)/python grading/course.py grade "$(SUBMISSIONS)" --cell-timeout $(CELL_TIMEOUT)
+
+# The classroom (classroom/README.md): JupyterHub + nbgrader for a whole class on this machine; run as root.
+# It builds its own venv from Debian's python3.11 in /opt/lstm-classroom (students cannot run a Python in /root).
+INSTRUCTORS ?=
+CLASSROOM_ARGS ?=
+.PHONY: classroom classroom-test
+classroom:
+	$(PYTHON) classroom/classroom.py start $(foreach i,$(INSTRUCTORS),--instructor $(i)) $(CLASSROOM_ARGS)
+
+classroom-test:
+	$(PYTHON) classroom/classroom_test.py
