@@ -25,7 +25,8 @@ Where each notebook's code lives:
     05 input gate                    toy_sentences, slides/gates          input_gate          gates
     06 output gate                   toy_sentences, slides/gates          output_gate         gates
     07 the full LSTM                 slides/bptt, slides/gates            —                   lstm_step
-    08 processing a sentence         sentence_corpus (sentences)          sentence_gates      —
+    08 processing a sentence         sentence_corpus, gate_table          sentence_gates      —
+                                     (sentences)
     09 subject-verb agreement        agreement, agreement_errors          agreement           agreement
                                      (sentences)
     10 RNN vs LSTM                   comparison, continual                —                   —
@@ -57,8 +58,9 @@ from .engine.train import History, train
 from .engine import seeded
 from .engine.seeded import SeededModel, SeedHistories, train_seeds
 from .slides import bptt, gates
-from .lessons import (agreement, agreement_errors, architectures, charlm, comparison, continual, diagram, memory_sim,
-                      memory_span, music, sentence_corpus, sentences, seq2seq, toy_sentences, vanishing)
+from .lessons import (agreement, agreement_errors, architectures, charlm, comparison, continual, diagram,
+                      gate_table, memory_sim, memory_span, music, sentence_corpus, sentences, seq2seq, toy_sentences,
+                      vanishing)
 from .lessons.vanishing import (DecayExperiment, clipping_effect, derivative_bound, growth_per_step,
                                 largest_singular_value, last_state_gradients, mean_derivative, pascanu_bound,
                                 scalar_powers, scale_to_largest_singular_value, state_jacobian_bptt,

@@ -8,6 +8,7 @@
     sentences        08, 09  shared: vocabulary and encoding, the word model and its batches, gate traces
                      and probes of the cell state, training runs compared
     sentence_corpus  08  the animal-sentence language; the slides' gate table measured
+    gate_table       08  the gate table over seeds: per-seed models, the forget cut, the old subject, the leak
     agreement        09  subject-verb agreement with attractors
     agreement_errors 09  its error tables by distance, attractors and context, and their figure
     comparison       10  the slides' RNN-vs-LSTM table measured
