@@ -29,3 +29,14 @@ def test_unknown_kind_names_the_argument():
     with pytest.raises(ValueError, match="'kind'"):
         ar.draw(ax, "poetry")
     plt.close(fig)
+
+
+def test_video_averages_the_per_frame_predictions():
+    """LRCN (Donahue et al. 2015) predicts a label at every frame and averages them over the clip."""
+    fig, ax = plt.subplots()
+    ar.draw(ax, "video")
+    texts = [t.get_text() for t in ax.texts]
+    assert sum(t == "p(label)" for t in texts) == sum(t == "CNN" for t in texts) == 4
+    assert any("average" in t for t in texts) and any("Donahue" in t for t in texts)
+    assert not any("only h_T is read out" in t for t in texts)
+    plt.close(fig)

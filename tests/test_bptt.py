@@ -209,3 +209,55 @@ def test_dropping_the_cell_path_changes_only_multi_step_gradients(rng):
     np.testing.assert_array_equal(a["dW_C"], b["dW_C"])
     with pytest.raises(TypeError, match="keep_cell_path"):
         bptt.backward_steps(d_out, caches, p, keep_cell_path="no")
+
+
+def test_input_gradient_paths_all_paths_is_bptt():
+    x, y = lh.recall_batch(np.random.default_rng(4), 6, 9)
+    model = _recall_model("lstm", seed=2)
+    paths = bptt.input_gradient_paths(model, x, y)
+    assert tuple(paths) == bptt.PATHS and all(v.shape == (x.shape[0],) for v in paths.values())
+    np.testing.assert_allclose(paths["all paths"], bptt.input_gradient_norms(model, x, y), rtol=1e-10)
+    # the last input reaches the loss within its own step: every route gives it the same gradient
+    assert paths["cell path only"][-1] == pytest.approx(paths["all paths"][-1], rel=1e-12)
+    assert paths["hidden path only"][-1] == pytest.approx(paths["all paths"][-1], rel=1e-12)
+    # dropping a route changes what reaches the early inputs, and both routes are needed for the full gradient
+    assert not np.allclose(paths["cell path only"][:-1], paths["all paths"][:-1])
+    assert not np.allclose(paths["hidden path only"][:-1], paths["all paths"][:-1])
+
+
+def test_input_gradient_paths_without_recurrent_weights():
+    """W_hh = 0: the gates no longer read h_{t-1}, so the cell path is the only route back in time."""
+    x, y = lh.recall_batch(np.random.default_rng(5), 4, 6)
+    model = _recall_model("lstm", seed=1)
+    model.cell.weight_hh[:] = 0.0
+    paths = bptt.input_gradient_paths(model, x, y)
+    np.testing.assert_allclose(paths["cell path only"], paths["all paths"], rtol=1e-12)
+    np.testing.assert_array_equal(paths["hidden path only"][:-1], 0.0)
+    assert np.all(paths["all paths"][:-1] > 0)
+
+
+def test_input_gradient_paths_hidden_only_is_backward_without_the_cell_path():
+    x, y = lh.recall_batch(np.random.default_rng(6), 3, 5)
+    model = _recall_model("lstm", seed=3)
+    paths = bptt.input_gradient_paths(model, x, y)
+    p = model.cell.gate_weights()
+    _, _, caches = bptt.forward_steps(x, p)
+    _, d_logits = lh.softmax_cross_entropy(model.forward(x), y)
+    dh_T = (d_logits * x.shape[1]) @ model.head.weight
+    T, B, H = x.shape[0], x.shape[1], 6
+    cut = bptt.backward_steps(np.zeros((T, B, H)), caches, p, dh_T=dh_T, keep_cell_path=False)
+    np.testing.assert_allclose(paths["hidden path only"], np.linalg.norm(cut["x"], axis=2).mean(axis=1), rtol=1e-12)
+
+
+def test_input_gradient_paths_argument_errors():
+    x, y = lh.recall_batch(np.random.default_rng(0), 2, 3)
+    with pytest.raises(ValueError, match="'model'"):
+        bptt.input_gradient_paths(_recall_model("rnn"), x, y)
+    with pytest.raises(ValueError, match="'model'"):
+        bptt.input_gradient_paths(lh.SequenceModel("lstm", 9, 4, 4, input_gate=False), x, y)
+    with pytest.raises(ValueError, match="readout"):
+        bptt.input_gradient_paths(lh.SequenceModel("lstm", 9, 4, 4, readout="all"), x, y)
+    with pytest.raises(TypeError, match="'model'"):
+        bptt.input_gradient_paths(lh.LSTM(9, 4), x, y)
+    with pytest.raises(ValueError, match="'x'"):
+        bptt.input_gradient_paths(_recall_model("lstm"), x[:, :, :5], y)

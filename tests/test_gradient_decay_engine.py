@@ -256,3 +256,63 @@ def test_clipping_effect_argument_errors():
         lh.clipping_effect([np.ones(3)], 1.0)
     with pytest.raises(ValueError, match="'max_norm'"):
         lh.clipping_effect({"a": np.ones(3)}, -1.0)
+
+
+# --------------------------------------------------------------------------- over several random draws
+def test_decay_over_draws_repeats_the_experiment_seed_by_seed():
+    rhos = [0.5, 1.0, 2.0]
+    d = lh.vanishing.decay_over_draws(rhos, (0, 3), hidden_size=6, input_size=2, T=12, batch=2)
+    assert d.seeds == (0, 3) and d.T == 12
+    assert d.norms.shape == (2, 3, 12) and d.lags.shape == d.growth.shape == d.lambda_1.shape == (2, 3)
+    for i, seed in enumerate(d.seeds):
+        ex = lh.DecayExperiment(6, 2, 12, 2, seed=seed)
+        for j, rho in enumerate(rhos):
+            np.testing.assert_array_equal(d.norms[i, j], ex.norms(rho))
+            lag = lh.lag_below(d.norms[i, j])
+            assert (np.isnan(d.lags[i, j]) and lag is None) or d.lags[i, j] == lag
+            assert d.growth[i, j] == lh.growth_per_step(d.norms[i, j])
+            assert d.lambda_1[i, j] == pytest.approx(lh.largest_singular_value(ex.rnn(rho).weight_hh))
+            assert d.mean_derivative[i, j] == pytest.approx(lh.mean_derivative(ex.rnn(rho), ex.inputs(1.0)))
+    assert not np.array_equal(d.norms[0], d.norms[1])          # another seed is another draw
+    assert d.at(1.0) == 1
+    with pytest.raises(ValueError, match="'rho'"):
+        d.at(0.7)
+
+
+def test_decay_over_draws_marks_a_lag_never_reached_as_nan():
+    d = lh.vanishing.decay_over_draws([0.1, 1.0], 2, hidden_size=4, input_size=2, T=6, batch=1,
+                                      nonlinearity="linear", input_scale=0.0)
+    assert np.all(d.lags[:, 0] == lh.lag_below(lh.scalar_powers(0.1, 6)))   # linear, no input: ρ^k exactly
+    assert np.all(np.isnan(d.lags[:, 1]))                                     # 1^k never falls below 1 %
+
+
+@pytest.mark.parametrize("kwargs,err,name", [
+    ({"rhos": "1.0"}, TypeError, "rhos"), ({"rhos": []}, ValueError, "rhos"), ({"rhos": [-0.5]}, ValueError, "rhos"),
+    ({"rhos": ["a"]}, TypeError, "rhos"), ({"rhos": [1.0], "seeds": 0}, ValueError, "seeds"),
+    ({"rhos": [1.0], "seeds": [1.5]}, TypeError, "seeds"), ({"rhos": [1.0], "seeds": []}, ValueError, "seeds"),
+    ({"rhos": [1.0], "nonlinearity": "softplus"}, ValueError, "nonlinearity"),
+    ({"rhos": [1.0], "fraction": 2.0}, ValueError, "fraction")])
+def test_decay_over_draws_argument_errors(kwargs, err, name):
+    with pytest.raises(err, match=f"'{name}'"):
+        lh.vanishing.decay_over_draws(**kwargs)
+
+
+def test_cell_paths_over_draws_are_the_lstm_measurements_of_each_seed():
+    c = lh.vanishing.cell_paths_over_draws([1.0, 3.0], (0, 2), hidden_size=5, input_size=3, T=10, batch=2)
+    assert c.seeds == (0, 2) and c.direct.shape == c.full.shape == (2, 2, 10) and c.mean_f.shape == (2, 2)
+    for i, seed in enumerate(c.seeds):
+        x = lh.DecayExperiment(5, 3, 10, 2, seed=seed).inputs(1.0)
+        for j, b_f in enumerate((1.0, 3.0)):
+            lstm = lh.LSTM(3, 5, forget_bias=b_f, seed=seed)
+            lstm.forward(x)
+            f_t = lstm.last_gates()["f_t"]
+            np.testing.assert_array_equal(c.direct[i, j], lh.forget_path_norms(f_t))
+            np.testing.assert_array_equal(c.full[i, j], lh.lstm_cell_jacobian_norms(lstm, x))
+            assert c.mean_f[i, j] == pytest.approx(f_t.mean())
+    assert np.all(c.mean_f[:, 1] > c.mean_f[:, 0])       # a larger forget bias, a larger gate
+    with pytest.raises(TypeError, match="'forget_biases'"):
+        lh.vanishing.cell_paths_over_draws(None)
+    with pytest.raises(ValueError, match="'forget_biases'"):
+        lh.vanishing.cell_paths_over_draws([])
+    with pytest.raises(ValueError, match="'seeds'"):
+        lh.vanishing.cell_paths_over_draws([1.0], -1)

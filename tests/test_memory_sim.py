@@ -228,3 +228,70 @@ def test_preset_arguments_are_checked():
         preset_arrays("forget_all")
     with pytest.raises(TypeError, match="'script'"):
         preset_arrays("slides", [("The", "an article", 0.9, 0.3, 0.2, 0.0)])
+
+
+# ------------------------------------------------------------------------------ the four networks, over seeds
+def test_memory_models_are_the_four_seeded_networks():
+    from lstm_helpers.lessons.memory_sim import MEMORY_MODELS, memory_models
+    models = memory_models(5, 6, seed=2)
+    assert tuple(models) == MEMORY_MODELS
+    rnn, edge, lstm1, lstm3 = models.values()
+    np.testing.assert_array_equal(rnn.weight_hh, lh.RNN(5, 6, seed=2).weight_hh)
+    np.testing.assert_array_equal(edge.weight_ih, rnn.weight_ih)
+    assert lh.spectral_radius(edge.weight_hh) == pytest.approx(1.0)
+    assert lstm1.gate_weights()["b_f"] == pytest.approx(np.ones(6))
+    assert lstm3.gate_weights()["b_f"] == pytest.approx(np.full(6, 3.0))
+    np.testing.assert_array_equal(lstm1.weight_ih, lh.LSTM(5, 6, seed=2).weight_ih)
+    with pytest.raises(ValueError, match="'hidden_size'"):
+        memory_models(5, 0, seed=0)
+    with pytest.raises(TypeError, match="'seed'"):
+        memory_models(5, 6, seed=1.5)
+
+
+def test_memory_over_seeds_is_the_measurement_of_each_seed():
+    from lstm_helpers.lessons.memory_sim import MEMORY_MODELS, MemoryDraws, memory_models, memory_over_seeds
+    d = memory_over_seeds((0, 4), steps=20, batch_size=3, hidden_size=5, horizon=4)
+    assert isinstance(d, MemoryDraws) and d.seeds == (0, 4) and d.names == MEMORY_MODELS
+    assert d.retention.shape == (2, 4, 20) and d.rewrite.shape == d.forget_product.shape == (2, 4)
+    for i, seed in enumerate(d.seeds):
+        x_event, x_without = event_streams(np.random.default_rng(seed), 20, 3)
+        for j, model in enumerate(memory_models(x_event.shape[2], 5, seed).values()):
+            a, b = memory_states(model, x_event), memory_states(model, x_without)
+            np.testing.assert_array_equal(d.retention[i, j], event_retention(a, b))
+            assert d.rewrite[i, j] == rewrite_fraction(a)
+            if isinstance(model, lh.LSTM):
+                model.forward(x_event)
+                f = model.last_gates()["f_t"]
+                assert d.forget_product[i, j] == pytest.approx(np.mean(f[1] * f[2] * f[3] * f[4]))
+            else:
+                assert np.isnan(d.forget_product[i, j])
+    assert np.all(d.retention[:, :, 0] == 1.0)
+    assert d.column("LSTM (b_f = 3)") == 3
+    with pytest.raises(ValueError, match="'name'"):
+        d.column("GRU")
+
+
+@pytest.mark.parametrize("kwargs,err,name", [({"seeds": 0}, ValueError, "seeds"), ({"seeds": []}, ValueError, "seeds"),
+                                             ({"seeds": ["a"]}, TypeError, "seeds"),
+                                             ({"steps": 10, "horizon": 10}, ValueError, "horizon"),
+                                             ({"horizon": 0}, ValueError, "horizon"),
+                                             ({"steps": 1}, ValueError, "steps")])
+def test_memory_over_seeds_argument_errors(kwargs, err, name):
+    from lstm_helpers.lessons.memory_sim import memory_over_seeds
+    with pytest.raises(err, match=f"'{name}'"):
+        memory_over_seeds(**kwargs)
+
+
+def test_memory_draws_lags_are_lag_below_with_nan_when_never():
+    from lstm_helpers.lessons.memory_sim import memory_over_seeds
+    d = memory_over_seeds((1, 2), steps=30, batch_size=4, hidden_size=5)
+    for fraction in (0.5, 0.1, 0.01, 1e-12):
+        lags = d.lags(fraction)
+        assert lags.shape == (2, 4)
+        for i in range(2):
+            for j in range(4):
+                lag = lh.lag_below(d.retention[i, j], fraction)
+                assert (lag is None and np.isnan(lags[i, j])) or lags[i, j] == lag
+    assert np.isnan(d.lags(1e-12)).any() and not np.isnan(d.lags(0.99)).any()
+    with pytest.raises(ValueError, match="'fraction'"):
+        d.lags(1.5)

@@ -113,3 +113,58 @@ def test_piano_roll_draws_every_note():
     lo, hi = ax.get_ylim()
     assert lo < 60 and hi > 67
     plt.close(fig)
+
+
+def test_ngram_sampler_counts_and_backs_off():
+    tok = mu.to_tokens
+    stream = np.concatenate([[mu.REST], tok([60, 62, 64]), [mu.REST], tok([60, 62, 65])])
+    s = mu.NgramSampler(stream, 3)
+    assert s.order == 3 and [c.shape for c in s.counts] == [(1, mu.VOCAB_SIZE), (mu.VOCAB_SIZE, mu.VOCAB_SIZE),
+                                                              (mu.VOCAB_SIZE ** 2, mu.VOCAB_SIZE)]
+    assert s.counts[0].sum() == len(stream) and s.counts[2].sum() == len(stream) - 2
+    p = s.distribution(tok([60, 62]))                       # after C4 D4 came E4 once and F4 once
+    assert p[tok([64])[0]] == pytest.approx(0.5) and p[tok([65])[0]] == pytest.approx(0.5)
+    p = s.distribution(tok([67, 60]))                       # G4 C4 never seen: back off to "after C4"
+    assert p[tok([62])[0]] == 1.0
+    p = s.distribution(tok([70, 71]))                       # nothing seen: the unigram frequencies
+    np.testing.assert_allclose(p, s.counts[0][0] / len(stream))
+    p = s.distribution(tok([62, 64]), avoid=mu.REST)        # only REST followed: back off until another token can
+    assert p[mu.REST] == 0.0 and p.sum() == pytest.approx(1.0)
+
+
+def test_ngram_sampler_continues_like_continue_melody():
+    periodic = np.tile(mu.to_tokens([60, 62, 64]), 50)      # C D E C D E ... without a boundary
+    s = mu.NgramSampler(periodic, 3)
+    g = s.continue_melody([60, 62], 7, temperature=0.7, seed=3)
+    np.testing.assert_array_equal(g, [64, 60, 62, 64, 60, 62, 64])   # deterministic counts: no choice left
+    melodies = np.concatenate([[mu.REST], mu.to_tokens([60, 62]), [mu.REST], mu.to_tokens([60, 64])])
+    ends = mu.NgramSampler(melodies, 3)
+    assert ends.continue_melody([62], 5, seed=0).size == 0              # after D4 the melody ends
+    g = ends.continue_melody([62], 5, seed=0, min_notes=3)
+    assert g.size >= 3 and np.all(g >= mu.LOW)
+    a = ends.continue_melody([60], 6, temperature=2.0, seed=5, min_notes=6)
+    assert np.array_equal(a, ends.continue_melody([60], 6, temperature=2.0, seed=5, min_notes=6))
+
+
+def test_ngram_sampler_temperature_sharpens():
+    rng = np.random.default_rng(0)
+    stream = np.concatenate([mu.to_tokens([60, 62]), mu.to_tokens([60, 62]), mu.to_tokens([60, 62]),
+                             mu.to_tokens([60, 64])])       # after C4: D4 three times, E4 once
+    s = mu.NgramSampler(stream, 2)
+    cold = [s.continue_melody([60], 1, temperature=0.2, seed=int(k))[0] for k in rng.integers(0, 10 ** 6, 200)]
+    warm = [s.continue_melody([60], 1, temperature=1.0, seed=int(k))[0] for k in rng.integers(0, 10 ** 6, 200)]
+    assert np.mean(np.array(cold) == 62) > 0.95 and 0.6 < np.mean(np.array(warm) == 62) < 0.9
+
+
+@pytest.mark.parametrize("kwargs,err,name", [({"order": 4}, ValueError, "order"), ({"order": 0}, ValueError, "order"),
+                                             ({"train_ids": [1, 99]}, ValueError, "train_ids"),
+                                             ({"train_ids": "abc"}, TypeError, "train_ids")])
+def test_ngram_sampler_argument_errors(kwargs, err, name):
+    args = {"train_ids": mu.stream(mu.corpus(3, 0)), "order": 3, **kwargs}
+    with pytest.raises(err, match=f"'{name}'"):
+        mu.NgramSampler(**args)
+    s = mu.NgramSampler(mu.stream(mu.corpus(3, 0)))
+    with pytest.raises(ValueError, match="'temperature'"):
+        s.continue_melody([60], 3, temperature=0.0)
+    with pytest.raises(ValueError, match="'pitches'"):
+        s.continue_melody([20], 3)

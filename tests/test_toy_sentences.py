@@ -237,3 +237,33 @@ def test_output_trace_sets_the_highlighter_at_and_and_never_the_cell(trace):
 def test_widget_experiments_check_their_arguments(call, exc, name):
     with pytest.raises(exc, match=rf"_trace\(\): argument '{name}'"):
         call()
+
+
+def test_random_params_have_the_hand_wired_shapes_and_read_h():
+    p, q = ts.random_params(1), ts.random_params(1)
+    assert p.keys() == ts.slide_weights().keys()
+    assert all(p[k].shape == ts.slide_weights()[k].shape and np.array_equal(p[k], q[k]) for k in p)
+    assert not np.array_equal(p["W_f"], ts.random_params(2)["W_f"])
+    assert np.abs(p["W_f"][:, :ts.H]).min() > 0                   # the h_{t-1} columns are not zero
+    with pytest.raises(ValueError, match="'seed'"):
+        ts.random_params(-1)
+
+
+def test_hiding_effect_never_changes_the_notes_up_to_the_hidden_step():
+    X = ts.encode(ts.SENTENCE)
+    t = ts.SENTENCE.index("sleeping")
+    wired = ts.hiding_effect(X, None, t, "sleeping")                # gates read only the word: nothing changes later
+    assert wired == {"same_up_to_step": True, "later_change": 0.0}
+    for seed in range(4):
+        effect = ts.hiding_effect(X, ts.random_params(seed), t, "sleeping")
+        assert effect["same_up_to_step"] is True
+        base = ts.run(X, ts.random_params(seed))
+        hidden = ts.run(X, ts.random_params(seed), overrides={"o_t": {(t, "sleeping"): 0.0}})
+        assert effect["later_change"] == np.abs(hidden["C_t"][t + 1:] - base["C_t"][t + 1:]).max() > 0
+    assert ts.hiding_effect(X, ts.random_params(0), len(ts.SENTENCE) - 1, "dog")["later_change"] == 0.0
+    with pytest.raises(ValueError, match="'step'"):
+        ts.hiding_effect(X, None, len(ts.SENTENCE), "dog")
+    with pytest.raises(ValueError, match="'unit'"):
+        ts.hiding_effect(X, None, 2, "bird")
+    with pytest.raises(ValueError, match="'x'"):
+        ts.hiding_effect(X[:, :3], None, 2, "dog")

@@ -5,7 +5,8 @@
 * ``'text'``        many-to-many: each x_t is a character, each output the next character;
 * ``'translation'`` encoder-decoder: the encoder's final (h, C) is the decoder's initial state;
 * ``'speech'``      bidirectional LSTM over audio frames, a label or blank per frame, CTC collapse;
-* ``'video'``       a CNN per frame feeds the LSTM, one label for the whole clip;
+* ``'video'``       a CNN per frame feeds the LSTM, which predicts the label at every frame; the clip's label
+                    is the average of the per-frame predictions (LRCN, Donahue et al. 2015);
 * ``'handwriting'`` pen offsets (Δx, Δy, pen up) in; recognition (CTC) or generation (mixture density) out.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ TITLES = {
     "text": "Text generation: one output per input (next character)",
     "translation": "Translation: encoder → thought vector → decoder",
     "speech": "Speech: bidirectional LSTM + CTC",
-    "video": "Video: CNN features per frame → LSTM → one label",
+    "video": "Video: CNN features per frame → LSTM → label per frame, averaged",
     "handwriting": "Handwriting: pen trajectory in, text or strokes out",
 }
 LSTM_FC = "#cfe3f3"
@@ -95,16 +96,21 @@ def draw(ax, kind: str):
         _io(ax, xs, 1.8, 2.35, ["h", "h", "_", "e", "l", "_"], above=True)
         ax.text(4.0, 3.25, "CTC: merge repeats, drop blanks '_':  h h _ e l _  →  'hel'", ha="center", fontsize=8)
     elif kind == "video":
-        xs = [1.0, 2.6, 4.2, 5.8]
+        xs = [0.9, 2.3, 3.7, 5.1]
         for x in xs:
             _box(ax, x, 0.35, "CNN", fc="0.9", ec="0.4")
             _arrow(ax, (x, 0.6), (x, 1.25))
             ax.text(x, -0.3, "frame", ha="center", va="top", fontsize=8)
         _chain(ax, xs, 1.5)
-        _arrow(ax, (6.2, 1.5), (7.1, 1.5), color=OKABE_ITO["blue"])
-        _box(ax, 7.5, 1.5, "label:\n'jump'", w=0.9, h=0.7, fc="#d5efe4", ec=OKABE_ITO["bluish_green"])
-        ax.text(4.0, 3.2, "many-to-one: only h_T is read out (readout='last' in lh.SequenceModel)", ha="center",
-                fontsize=8)
+        for x in xs:                                     # a prediction at every frame ...
+            _arrow(ax, (x, 1.75), (x, 2.2))
+            _box(ax, x, 2.4, "p(label)", w=0.9, h=0.36, fc="#d5efe4", ec=OKABE_ITO["bluish_green"], fontsize=7)
+            ax.plot([x, x], [2.6, 2.85], color="0.45", lw=1.0)
+        ax.plot([xs[0], xs[-1] + 0.9], [2.85, 2.85], color="0.45", lw=1.0)   # ... averaged over the clip
+        _arrow(ax, (xs[-1] + 0.9, 2.85), (7.3, 1.87), color="0.45", rad=-0.3)
+        _box(ax, 7.3, 1.5, "average:\n'jump'", w=1.2, h=0.7, fc="#d5efe4", ec=OKABE_ITO["bluish_green"])
+        ax.text(4.0, 3.25, "LRCN (Donahue et al. 2015) averages the per-frame labels; "
+                "readout='last' would read only h_T", ha="center", fontsize=7)
     else:
         xs = [1.0, 2.5, 4.0, 5.5, 7.0]
         _chain(ax, xs, 1.5)

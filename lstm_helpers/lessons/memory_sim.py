@@ -23,7 +23,9 @@ every step, or never erasing): the simulator widget of notebook 03 loads them an
 Part 2, measuring memory in real networks: :func:`event_streams` builds the same word stream with
 and without an event at step 1, :func:`memory_states` reads a model's memory (h_t of an RNN, C_t of
 an LSTM), :func:`event_retention` measures how much of the event is still in memory k steps later,
-and :func:`rewrite_fraction` how much of the memory changes per step.
+and :func:`rewrite_fraction` how much of the memory changes per step. :func:`memory_models` builds the
+four untrained networks notebook 03 compares (:data:`MEMORY_MODELS`), and :func:`memory_over_seeds` repeats
+the whole measurement for several seeds (a new draw of weights and word streams per seed).
 """
 from __future__ import annotations
 
@@ -31,8 +33,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..support.checks import check_array, check_choice, check_int_array, check_size
+from ..support.checks import check_array, check_choice, check_int_array, check_number, check_size
 from ..engine.data import one_hot
+from ..engine.gradflow import scale_to_spectral_radius
+from ..support.evidence import DEFAULT_SEEDS, check_seeds
 from ..slides.gates import cell_trajectory, hidden_output
 from ..engine.lstm import LSTM, lstm_forward
 from ..engine.rnn import RNN, rnn_forward
@@ -317,3 +321,86 @@ def rewrite_fraction(mem) -> float:
     if not ok.any():
         raise ValueError(f"{where}: the memory is zero at every step; there is nothing to compare.")
     return float((change[ok] / prev[ok]).mean())
+
+
+# ------------------------------------------------------------------------------ the four networks, over seeds
+MEMORY_MODELS = ("RNN (PyTorch init)", "RNN (W_hh at rho = 1)", "LSTM (b_f = 1)", "LSTM (b_f = 3)")
+
+
+def memory_models(input_size: int, hidden_size: int, seed: int) -> dict:
+    """The four untrained networks of notebook 03, drawn with ``seed``, by the names of :data:`MEMORY_MODELS`:
+    an RNN with PyTorch's initialisation, the same RNN with W_hh rescaled to spectral radius 1, and LSTMs
+    with forget-gate bias 1 and 3 (each ``(input_size, hidden_size)``, weights from ``seed``)."""
+    where = "memory_models()"
+    D = check_size(input_size, "input_size", where)
+    H = check_size(hidden_size, "hidden_size", where)
+    seed = check_size(seed, "seed", where, minimum=0)
+    rnn, rnn_edge = RNN(D, H, seed=seed), RNN(D, H, seed=seed)
+    rnn_edge.weight_hh[:] = scale_to_spectral_radius(rnn_edge.weight_hh, 1.0)
+    return dict(zip(MEMORY_MODELS, (rnn, rnn_edge, LSTM(D, H, forget_bias=1.0, seed=seed),
+                                    LSTM(D, H, forget_bias=3.0, seed=seed))))
+
+
+@dataclass(frozen=True)
+class MemoryDraws:
+    """The memory measurement of notebook 03 for every seed and network.
+
+    Attributes (S seeds, M = 4 networks, T steps):
+        seeds (S,) tuple; names (M,) = :data:`MEMORY_MODELS`; horizon.
+        retention (S, M, T): r(k) of :func:`event_retention` (k = 0 … T − 1).
+        rewrite (S, M): :func:`rewrite_fraction` of the stream with the event.
+        forget_product (S, M): mean over streams and units of the product of the ``horizon`` forget gates after
+            the event, ∏_{t=2}^{1+horizon} f_t (the direct cell path to r(horizon)); NaN for the RNNs.
+    """
+
+    seeds: tuple
+    names: tuple
+    horizon: int
+    retention: np.ndarray
+    rewrite: np.ndarray
+    forget_product: np.ndarray
+
+    def column(self, name: str) -> int:
+        """The column of network ``name`` (one of :data:`MEMORY_MODELS`)."""
+        return self.names.index(check_choice(name, "name", "MemoryDraws.column()", self.names))
+
+    def lags(self, fraction: float) -> np.ndarray:
+        """(S, M): the first k with r(k) < ``fraction`` (as :func:`~lstm_helpers.engine.gradflow.lag_below`),
+        NaN where the footprint stays above it for all T − 1 steps (censored: the lag is then at least T)."""
+        fraction = check_number(fraction, "fraction", "MemoryDraws.lags()", low=0, high=1)
+        below = self.retention < fraction                                   # r(0) = 1 is never below
+        first = np.argmax(below, axis=2).astype(np.float64)
+        first[~below.any(axis=2)] = np.nan
+        return first
+
+
+def memory_over_seeds(seeds=DEFAULT_SEEDS, *, steps: int = 150, batch_size: int = 64, hidden_size: int = 16,
+                      num_distractors: int = 4, horizon: int = 10) -> MemoryDraws:
+    """For every seed s: word streams ``event_streams(np.random.default_rng(s), ...)`` and the networks
+    ``memory_models(D, hidden_size, s)``; their retention, rewrite per step and forget-gate product.
+
+    Seed s's row is what notebook 03 measures with that seed. Args: seeds (a list, or n for 0 … n−1);
+    steps (T), batch_size (B), hidden_size (H), num_distractors as :func:`event_streams`; horizon: how many
+    forget gates after the event go into ``forget_product`` (1 … T − 1). Returns: a :class:`MemoryDraws`.
+    """
+    where = "memory_over_seeds()"
+    seeds = check_seeds(seeds, "seeds", where)
+    T = check_size(steps, "steps", where, minimum=2)
+    horizon = check_size(horizon, "horizon", where)
+    if horizon > T - 1:
+        raise ValueError(f"{where}: argument 'horizon' must be at most steps − 1 = {T - 1}, but it is {horizon}.")
+    S, M = len(seeds), len(MEMORY_MODELS)
+    retention, rewrite = np.empty((S, M, T)), np.empty((S, M))
+    product = np.full((S, M), np.nan)
+    for i, seed in enumerate(seeds):
+        x_event, x_without = event_streams(np.random.default_rng(seed), T, batch_size, num_distractors=num_distractors)
+        models = memory_models(x_event.shape[2], hidden_size, seed)
+        for j, model in enumerate(models.values()):
+            with_event = memory_states(model, x_event)
+            retention[i, j] = event_retention(with_event, memory_states(model, x_without))
+            rewrite[i, j] = rewrite_fraction(with_event)
+            if isinstance(model, LSTM):
+                model.forward(x_event)
+                f_t = model.last_gates()["f_t"]                       # (T, B, H)
+                product[i, j] = np.prod(f_t[1:1 + horizon], axis=0).mean()
+    return MemoryDraws(seeds, MEMORY_MODELS, horizon, retention, rewrite, product)

@@ -14,6 +14,11 @@ written in a major key by a grammar of phrases over scale degrees (degree 0 = th
 Keys are C, D, F and G major. Tokens: 0 is :data:`REST` (the boundary between melodies),
 token k ≥ 1 is MIDI pitch ``LOW + k - 1``. A model that predicts the next note must know the
 key (which semitones exist) and the phrase it is in (direction, motif): more than one note back.
+
+Baselines: :func:`ngram_accuracy` (the most frequent next note after the last one or two) and
+:class:`NgramSampler`, which continues a melody by *sampling* from n-gram counts exactly as
+:func:`continue_melody` samples from the LSTM (same temperature, same stopping rule): the fair
+baseline for what a continuation looks like.
 """
 from __future__ import annotations
 
@@ -195,6 +200,77 @@ def continue_melody(model, pitches, num_notes: int, *, temperature: float = 1.0,
     if rest.size:
         tokens = tokens[:rest[0]]
     return to_pitches(tokens) if tokens.size else np.zeros(0, dtype=np.int64)
+
+
+class NgramSampler:
+    """Continue melodies by sampling from n-gram counts of a training stream: the baseline of :func:`continue_melody`.
+
+    The counts of ``train_ids`` (tokens (N,), e.g. :func:`stream` of the training melodies) give, for the
+    last ``order − 1`` tokens, how often each token came next. A context never seen in training backs off
+    to the shorter one (trigram -> bigram -> unigram). Sampling is the LSTM's: p ∝ P(next | context)^(1/temperature)
+    (the softmax of log P / temperature), one draw per note with ``np.random.default_rng(seed)``.
+
+    Args: train_ids (N,) tokens below :data:`VOCAB_SIZE`; order 1, 2 or 3.
+    Attributes: order; counts: a list of ``order`` arrays, counts[n] of shape (V**n, V) for contexts of n tokens.
+    """
+
+    def __init__(self, train_ids, order: int = 3):
+        where = "NgramSampler()"
+        order = check_size(order, "order", where)
+        if order > 3:
+            raise ValueError(f"{where}: argument 'order' must be 1, 2 or 3, but it is {order}.")
+        tr = check_int_array(np.asarray(train_ids), "train_ids", where, shape=(None,), dims=("N",), high=VOCAB_SIZE)
+        if tr.size < order:
+            raise ValueError(f"{where}: argument 'train_ids' needs at least {order} tokens, but it has {tr.size}.")
+        V = VOCAB_SIZE
+        self.order = order
+        self.counts = []
+        for n in range(order):                      # n tokens of context
+            table = np.zeros((V ** n, V))
+            ctx = np.zeros(tr.size - n, dtype=np.int64)
+            for k in range(n):
+                ctx = ctx * V + tr[k:tr.size - n + k]
+            np.add.at(table, (ctx, tr[n:]), 1.0)
+            self.counts.append(table)
+
+    def distribution(self, context, *, avoid: int | None = None) -> np.ndarray:
+        """P(next token | the last order − 1 tokens of ``context``) (V,), backing off to shorter contexts
+        that were seen in training (and, with ``avoid``, that give some other token a non-zero count)."""
+        ctx = check_int_array(np.asarray(context), "context", "NgramSampler.distribution()", shape=(None,),
+                              dims=("N",), high=VOCAB_SIZE)
+        for n in range(min(self.order - 1, ctx.size), -1, -1):
+            index = 0
+            for tok in ctx[ctx.size - n:]:
+                index = index * VOCAB_SIZE + int(tok)
+            row = self.counts[n][index].copy()
+            if avoid is not None:
+                row[avoid] = 0.0
+            if row.sum() > 0:
+                return row / row.sum()
+        raise ValueError("NgramSampler.distribution(): the training stream has no token to draw.")
+
+    def continue_melody(self, pitches, num_notes: int, *, temperature: float = 1.0, seed: int = 0,
+                        min_notes: int = 0) -> np.ndarray:
+        """Sample up to ``num_notes`` notes after ``pitches`` (MIDI (N,)), as :func:`continue_melody` does with a
+        model: the context starts with REST, REST cannot be drawn for the first ``min_notes`` notes, and the
+        continuation stops before the first REST. Returns MIDI pitches (M,), M ≤ num_notes."""
+        where = "NgramSampler.continue_melody()"
+        num_notes = check_size(num_notes, "num_notes", where)
+        temperature = check_number(temperature, "temperature", where, low=1e-3, high=100.0)
+        rng = np.random.default_rng(check_size(seed, "seed", where, minimum=0))
+        min_notes = check_size(min_notes, "min_notes", where, minimum=0)
+        context = list(np.concatenate([[REST], to_tokens(pitches)]))
+        out = []
+        for t in range(num_notes):
+            p = self.distribution(context[-max(self.order - 1, 1):],
+                                  avoid=REST if t < min_notes else None)
+            p = p ** (1.0 / temperature)
+            token = int(rng.choice(VOCAB_SIZE, p=p / p.sum()))
+            if token == REST:
+                break
+            out.append(token)
+            context.append(token)
+        return to_pitches(np.array(out, dtype=np.int64)) if out else np.zeros(0, dtype=np.int64)
 
 
 def in_key_fraction(pitches, key: str) -> float:

@@ -29,6 +29,8 @@ The widgets' experiments (notebooks 04–06; the widgets only draw what these re
     :func:`forget_trace` (04: one weight and bias of the cat unit's eraser, and how much "dog"
     the input carries), :func:`input_trace` (05: i_t and C̃_t set by hand at one step and unit),
     :func:`output_trace` (06: o_t set by hand at "and", with or without the erasing at "dog").
+    :func:`random_params` and :func:`hiding_effect` (06: a cell of the same shapes with seeded random
+    weights, whose gates read h_{t-1}: does hiding a note change a later C_t?).
 
 Next-word read-out (notebook 06)
     scores = V · h_t + c over :data:`NEXT_WORDS`, softmax → probabilities. Each row of V lists
@@ -42,7 +44,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..engine.activations import sigmoid_unchecked, softmax_unchecked
-from ..support.checks import check_array, check_choice, check_number
+from ..support.checks import check_array, check_choice, check_number, check_size
 from ..slides.gates import GATE_PARAMS, candidate, cell_update, forget_gate, hidden_output, input_gate, logit, output_gate
 from ..engine.lstm import LSTM
 
@@ -338,6 +340,34 @@ def output_trace(o_dog: float, o_sleeping: float, o_old: float, erased: bool = T
 
 
 # ----------------------------------------------------------------------------- next-word read-out
+def random_params(seed: int) -> dict[str, np.ndarray]:
+    """Seeded random weights with the shapes of :func:`slide_weights` (each entry N(0, 1), drawn in its key order):
+    a cell of the same size whose gates *do* read h_{t-1}, for :func:`run` and :func:`hiding_effect`."""
+    rng = np.random.default_rng(check_size(seed, "seed", "random_params()", minimum=0))
+    return {k: rng.normal(0.0, 1.0, v.shape) for k, v in slide_weights().items()}
+
+
+def hiding_effect(x, params, step: int, unit: str) -> dict[str, float | bool]:
+    """Close the output gate of ``unit`` at ``step`` (o_t = 0) and compare the run with the one that does not.
+
+    Args: x (T, D) inputs (:func:`encode`); params as for :func:`run`; step in 0 … T−1; unit one of :data:`UNITS`.
+    Returns: {'same_up_to_step': True if every C_t up to and including ``step`` is identical (the output gate
+    is not in C_t's equation), 'later_change': the largest |ΔC_t| at a later step (0.0 if ``step`` is the last)}.
+    """
+    where = "hiding_effect()"
+    x = check_array(x, "x", where, shape=(None, D), dims=("T", "D"), hint="Use encode(words) for a list of words.")
+    T = x.shape[0]
+    step = check_size(step, "step", where, minimum=0)
+    if step > T - 1:
+        raise ValueError(f"{where}: argument 'step' must be at most T − 1 = {T - 1}, but it is {step}.")
+    unit_index(unit)                                              # checks the name
+    base = run(x, params)
+    hidden = run(x, params, overrides={"o_t": {(step, unit): 0.0}})
+    later = np.abs(hidden["C_t"][step + 1:] - base["C_t"][step + 1:])
+    return {"same_up_to_step": bool(np.array_equal(hidden["C_t"][:step + 1], base["C_t"][:step + 1])),
+            "later_change": float(later.max()) if later.size else 0.0}
+
+
 def readout_weights() -> tuple[np.ndarray, np.ndarray]:
     """The hand-wired next-word read-out: V (K, H) = (4, 4) over :data:`NEXT_WORDS` × :data:`UNITS`, c (K,)."""
     V = np.zeros((len(NEXT_WORDS), H))

@@ -18,19 +18,27 @@ This module provides
   λ₁ = the largest singular value of W_hh, ‖∂h_T/∂h_{T-k}‖ ≤ (γ λ₁)^k (:func:`pascanu_bound`),
   so λ₁ < 1/γ is sufficient for vanishing;
 * gradient clipping by global norm on the exploding side: :func:`last_state_gradients` and
-  :func:`clipping_effect` (norms before/after and the cosine between the directions).
+  :func:`clipping_effect` (norms before/after and the cosine between the directions);
+* the same measurements over several random draws (seeds) of the weights, so that a finding is
+  stated as "holds in k of n seeds": :func:`decay_over_draws` (the RNN's ρ sweep) and
+  :func:`cell_paths_over_draws` (an untrained LSTM's direct cell path ∏f and its full ∂C_T/∂C_{T-k}).
 
 All arrays indexed by the lag k = 0 … T−1 hold the value for ∂h_T/∂h_{T-k} (k = 0 is the identity).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..engine.activations import NONLINEARITIES
 from ..support.checks import check_array, check_choice, check_number, check_size
-from ..engine.gradflow import rnn_jacobian_norms, spectral_radius
+from ..engine.gradflow import (forget_path_norms, lag_below, lstm_cell_jacobian_norms, rnn_jacobian_norms,
+                               spectral_radius)
+from ..engine.lstm import LSTM
 from ..engine.optim import clip_grad_norm, global_norm
 from ..engine.rnn import RNN, rnn_backward, rnn_forward
+from ..support.evidence import DEFAULT_SEEDS, check_seeds
 
 # γ = max over a of |φ'(a)|: tanh' = 1 − tanh² ≤ 1, σ' = σ(1 − σ) ≤ 1/4.
 DERIVATIVE_BOUNDS = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
@@ -294,3 +302,139 @@ def clipping_effect(grads: dict, max_norm: float) -> dict[str, float]:
     cosine = float(a @ b / (na * nb)) if na > 0 and nb > 0 else 0.0
     return {"norm_before": before, "norm_after": after, "scale": after / before if before > 0 else 1.0,
             "cosine": cosine}
+
+
+# --------------------------------------------------------------------------- over several random draws
+def _check_list(values, name: str, where: str, *, low: float | None = None) -> np.ndarray:
+    """A non-empty 1-D list of finite numbers (each >= ``low`` if given) as a float array (n,)."""
+    if isinstance(values, (str, bytes, dict, set)) or values is None:
+        raise TypeError(f"{where}: argument '{name}' must be a list of numbers, but it is {type(values).__name__}.")
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: argument '{name}' must be a list of numbers, but it is {values!r}.") from None
+    arr = check_array(arr, name, where, shape=(None,), dims=("n",))
+    if arr.size == 0:
+        raise ValueError(f"{where}: argument '{name}' is empty; it needs at least one number.")
+    if low is not None and np.any(arr < low):
+        raise ValueError(f"{where}: argument '{name}' must hold numbers >= {low:g}, but it is {values!r}.")
+    return arr
+
+
+@dataclass(frozen=True)
+class DecayDraws:
+    """The ρ sweep of notebook 01 repeated for several random draws of the RNN (one per seed).
+
+    Attributes (S seeds, R radii, T lags):
+        seeds (S,) tuple; rhos (R,); T.
+        norms (S, R, T): ‖∂h_T/∂h_{T-k}‖₂ (batch mean) of :meth:`DecayExperiment.norms` with that seed.
+        lags (S, R): first lag below ``fraction`` of lag 0 (:func:`lag_below`), NaN when it never gets there
+            within T (censored: the lag is then at least T).
+        growth (S, R): the measured factor per step (:func:`growth_per_step`).
+        mean_derivative (S, R): mean φ'(a_t) (:func:`mean_derivative`).
+        lambda_1 (S, R): the largest singular value of W_hh.
+        fraction: the threshold of ``lags`` (0.01 = 1 %).
+    """
+
+    seeds: tuple
+    rhos: np.ndarray
+    T: int
+    norms: np.ndarray
+    lags: np.ndarray
+    growth: np.ndarray
+    mean_derivative: np.ndarray
+    lambda_1: np.ndarray
+    fraction: float
+
+    def at(self, rho: float) -> int:
+        """The column of ``rho`` in the (S, R) arrays; ValueError if it was not measured."""
+        hits = np.flatnonzero(np.isclose(self.rhos, rho, rtol=0, atol=1e-12))
+        if hits.size == 0:
+            raise ValueError(f"DecayDraws.at(): argument 'rho' must be one of the measured radii "
+                             f"{', '.join(f'{r:g}' for r in self.rhos)}, but it is {rho!r}.")
+        return int(hits[0])
+
+
+def decay_over_draws(rhos, seeds=DEFAULT_SEEDS, *, hidden_size: int = 32, input_size: int = 8, T: int = 100,
+                     batch: int = 4, input_scale: float = 1.0, nonlinearity: str = "tanh",
+                     fraction: float = 0.01) -> DecayDraws:
+    """Run the ρ sweep for every seed: ``DecayExperiment(..., seed=s)`` draws W_hh, W_xh, b and the inputs.
+
+    Seed s's row equals what the notebook measures with ``DecayExperiment(seed=s)`` (seed 0 is its table).
+    Args: rhos: spectral radii (R,), each >= 0; seeds: a list of seeds or a number n (0 … n−1);
+    sizes as :class:`DecayExperiment`; input_scale, nonlinearity as :meth:`DecayExperiment.norms`;
+    fraction: the threshold of the lags. Returns: a :class:`DecayDraws`.
+    """
+    where = "decay_over_draws()"
+    rhos = _check_list(rhos, "rhos", where, low=0)
+    seeds = check_seeds(seeds, "seeds", where)
+    input_scale = check_number(input_scale, "input_scale", where, low=0)
+    nonlinearity = check_choice(nonlinearity, "nonlinearity", where, tuple(NONLINEARITIES))
+    fraction = check_number(fraction, "fraction", where, low=0, high=1)
+    S, R = len(seeds), rhos.size
+    norms, lags = None, np.full((S, R), np.nan)
+    growth, mean_d, lam = np.empty((S, R)), np.empty((S, R)), np.empty((S, R))
+    for i, seed in enumerate(seeds):
+        ex = DecayExperiment(hidden_size, input_size, T, batch, seed=seed)
+        if norms is None:
+            norms = np.empty((S, R, ex.T))
+        x = ex.inputs(input_scale)
+        for j, rho in enumerate(rhos):
+            norms[i, j] = ex.norms(rho, input_scale=input_scale, nonlinearity=nonlinearity)
+            lag = lag_below(norms[i, j], fraction)
+            lags[i, j] = np.nan if lag is None else lag
+            growth[i, j] = growth_per_step(norms[i, j])
+            rnn = ex.rnn(rho, nonlinearity)
+            mean_d[i, j] = mean_derivative(rnn, x)
+            lam[i, j] = largest_singular_value(rnn.weight_hh)
+    return DecayDraws(seeds, rhos, norms.shape[2], norms, lags, growth, mean_d, lam, fraction)
+
+
+@dataclass(frozen=True)
+class CellPathDraws:
+    """Untrained LSTMs, one per seed and forget bias: the direct cell path ∏f against the full Jacobian.
+
+    Attributes (S seeds, F forget biases, T lags):
+        seeds (S,) tuple; forget_biases (F,); T.
+        direct (S, F, T): ‖∏_{t=T-k+1}^{T} diag(f_t)‖₂ (:func:`forget_path_norms`: the cell-state highway
+            alone).
+        full (S, F, T): ‖∂C_T/∂C_{T-k}‖₂ through every path (:func:`lstm_cell_jacobian_norms`).
+        mean_f (S, F): the mean forget gate over steps, sequences and units.
+    """
+
+    seeds: tuple
+    forget_biases: np.ndarray
+    T: int
+    direct: np.ndarray
+    full: np.ndarray
+    mean_f: np.ndarray
+
+
+def cell_paths_over_draws(forget_biases, seeds=DEFAULT_SEEDS, *, hidden_size: int = 32, input_size: int = 8,
+                          T: int = 100, batch: int = 4) -> CellPathDraws:
+    """For every seed s and forget bias b: ``LSTM(input_size, hidden_size, forget_bias=b, seed=s)`` run on the
+    inputs of ``DecayExperiment(..., seed=s)`` (input scale 1), its direct path ∏f and full ∂C_T/∂C_{T-k}.
+
+    Args: forget_biases (F,) numbers; seeds: a list of seeds or a number n; sizes as :class:`DecayExperiment`.
+    Returns: a :class:`CellPathDraws`.
+    """
+    where = "cell_paths_over_draws()"
+    biases = _check_list(forget_biases, "forget_biases", where)
+    seeds = check_seeds(seeds, "seeds", where)
+    H = check_size(hidden_size, "hidden_size", where)
+    D = check_size(input_size, "input_size", where)
+    S, F = len(seeds), biases.size
+    direct = full = None
+    mean_f = np.empty((S, F))
+    for i, seed in enumerate(seeds):
+        x = DecayExperiment(H, D, T, batch, seed=seed).inputs(1.0)
+        if direct is None:
+            direct, full = np.empty((S, F, x.shape[0])), np.empty((S, F, x.shape[0]))
+        for j, b_f in enumerate(biases):
+            lstm = LSTM(D, H, forget_bias=float(b_f), seed=seed)
+            lstm.forward(x)
+            f_t = lstm.last_gates()["f_t"]                        # (T, B, H)
+            direct[i, j] = forget_path_norms(f_t)
+            full[i, j] = lstm_cell_jacobian_norms(lstm, x)
+            mean_f[i, j] = f_t.mean()
+    return CellPathDraws(seeds, biases, direct.shape[2], direct, full, mean_f)

@@ -18,7 +18,9 @@ Gradients reach step t along two paths (a_t are the pre-activations, ' the deriv
 
 Also here: :func:`slide_gradients` (the engine's gradients regrouped per gate),
 :func:`input_gradient_norms` (‖∂L/∂x_t‖ for every step of a sequence model, the measured
-gradient flow) and :func:`plot_weight_layout` (where the slides' W_f sits in PyTorch's matrices).
+gradient flow), :func:`input_gradient_paths` (the same with the gradient allowed to cross steps
+along the cell path only, or the hidden path only: which path carries it) and
+:func:`plot_weight_layout` (where the slides' W_f sits in PyTorch's matrices).
 """
 from __future__ import annotations
 
@@ -285,3 +287,55 @@ def plot_weight_layout(lstm: LSTM, ax=None, *, gate: str = "f"):
                "column ($h_{t-1}$ first, then $x_t$)", "row block (gate)")
     ax.grid(False)
     return ax
+
+
+# The routes by which :func:`input_gradient_paths` lets the gradient cross from step t back to step t−1.
+PATHS = ("all paths", "cell path only", "hidden path only")
+
+
+def input_gradient_paths(model: SequenceModel, x, targets) -> dict[str, np.ndarray]:
+    """Which path carries the gradient to early inputs: ‖∂L_b/∂x_t‖ (batch mean) per route in :data:`PATHS`.
+
+    BPTT sends two things from step t back to step t−1 (module docstring): dC_t ⊙ f_t along the cell path
+    and dh_{t-1} = W_hhᵀ da_t through the four gates. Here the same backward pass (:func:`step_backward`,
+    slide notation) keeps both ('all paths': equals :func:`input_gradient_norms`), keeps only the cell path
+    ('cell path only': dh_{t-1} dropped, so gradient crosses steps only as dC_t ⊙ f_t), or keeps only the
+    hidden path ('hidden path only': dC_t ⊙ f_t dropped). Within a step nothing is dropped: the loss still
+    reaches h_T and C_T, and x_t still receives what reaches its own step's gates.
+
+    Args:
+        model: a :class:`SequenceModel` with a full LSTM cell (no removed gate) and readout 'last'.
+        x: inputs (T, B, D).  targets: (B,) ints.
+
+    Returns:
+        dict: for each name in :data:`PATHS`, a (T,) array, entry t the mean over b of ‖∂L_b/∂x_t‖
+        (L_b: example b's cross-entropy of the last step's read-out, as :func:`input_gradient_norms`).
+    """
+    where = "input_gradient_paths()"
+    if not isinstance(model, SequenceModel):
+        raise TypeError(f"{where}: argument 'model' must be a SequenceModel, but it is {type(model).__name__}.")
+    if not isinstance(model.cell, LSTM) or model.cell.config.removed_gates() or not model.cell.config.output_activation:
+        raise ValueError(f"{where}: argument 'model' must have a full LSTM cell (cell='lstm', no gate removed), "
+                         f"but it has {model.cell!r}.")
+    if model.readout != "last":
+        raise ValueError(f"{where}: argument 'model' must have readout='last' (one loss at the last step), "
+                         f"but it has readout={model.readout!r}.")
+    x = check_array(x, "x", where, shape=(None, None, model.cell.input_size), dims=("T", "B", "D"), dtype=model.dtype)
+    T, B, _ = x.shape
+    H = model.cell.hidden_size
+    _, d_logits = softmax_cross_entropy(model.forward(x), targets)
+    dh_T = (d_logits * B) @ model.head.weight          # each example's own ∂L_b/∂h_T (the loss is a mean over B)
+    params = model.cell.gate_weights()
+    _, _, caches = forward_steps(x, params)
+    zeros = np.zeros((B, H), x.dtype)
+    out = {}
+    for name in PATHS:
+        dh_next, dC_next = dh_T, zeros
+        dx = np.empty(x.shape, x.dtype)
+        for t in range(T - 1, -1, -1):
+            s = step_backward(dh_next, dC_next, caches[t], params)
+            dx[t] = s["dx_t"]
+            dh_next = zeros if name == "cell path only" else s["dh_prev"]
+            dC_next = zeros if name == "hidden path only" else s["dC_prev"]
+        out[name] = np.linalg.norm(dx, axis=2).mean(axis=1)
+    return out
