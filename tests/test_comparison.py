@@ -1,15 +1,35 @@
-"""RNN vs LSTM measurements (lstm_helpers.lessons.comparison): parameter formulas, FLOPs, step timing, gate ablation."""
+"""RNN vs LSTM measurements over seeds (lstm_helpers.lessons.comparison): parameter formulas, FLOPs, step timing,
+time to a target with censored runs, the recall task and the agreement task for several seeds at once."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import pathlib
+
+import matplotlib
 import numpy as np
 import pytest
 
 import lstm_helpers as lh
+from lstm_helpers import agreement as ag
 from lstm_helpers import comparison as cmp
-from lstm_helpers import continual as ct
+from lstm_helpers import memory_span as ms
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
 
 
+@pytest.fixture(scope="module")
+def eval_sets():
+    return lh.datasets.load_recall_eval(DATA_DIR / "recall_eval.csv")
+
+
+@pytest.fixture(scope="module")
+def agreement_data():
+    return ag.load_dataset(DATA_DIR / "agreement.tsv")
+
+
+# ----------------------------------------------------------------------------- parameters and work
 @pytest.mark.parametrize("D,H,C", [(1, 1, 0), (9, 8, 4), (32, 16, 2), (5, 64, 0)])
 def test_parameter_formulas_match_the_models(D, H, C):
     rnn, lstm = lh.RNN(D, H), lh.LSTM(D, H)
@@ -41,58 +61,208 @@ def test_matmul_flops():
         cmp.matmul_flops("gru", 9, 16)
 
 
-def test_time_train_step_trains_and_times():
-    model = lh.SequenceModel("lstm", 9, 4, 4, seed=0)
-    before = model.cell.weight_hh.copy()
+# ----------------------------------------------------------------------------- time per step
+def test_step_timer_makes_the_update_of_lh_train():
     x, y = lh.recall_batch(np.random.default_rng(0), 8, 5)
-    t = cmp.time_train_step(model, x, y, repeats=4, warmup=1)
-    assert t.shape == (4,) and np.all(t > 0)
-    assert not np.allclose(before, model.cell.weight_hh)       # the update happened
+    model = lh.SequenceModel("lstm", 9, 4, 4, seed=0)
+    step = cmp.step_timer(model, x, y)
+    seconds = [step() for _ in range(5)]
+    assert all(isinstance(t, float) and t > 0 for t in seconds)
     ref = lh.SequenceModel("lstm", 9, 4, 4, seed=0)             # exactly lh.train's steps: Adam 1e-3, clip 1.0
     lh.train(ref, lambda rng: (x, y), steps=5, lr=1e-3, clip=1.0, progress=False)
     for k, v in model.parameters().items():
         np.testing.assert_array_equal(v, ref.parameters()[k])
-    times = cmp.time_cells(lambda rng: lh.recall_batch(rng, 8, 5), 9, 4, (4, 6), repeats=2)
-    assert set(times.median) == {("rnn", 4), ("lstm", 4), ("rnn", 6), ("lstm", 6)}
-    assert times.ratio(4) == times.median["lstm", 4] / times.median["rnn", 4]
-    assert times.flops["lstm", 6] == 4 * times.flops["rnn", 6]
     with pytest.raises(TypeError, match="'model'"):
-        cmp.time_train_step(object(), x, y)
+        cmp.step_timer(object(), x, y)
+
+
+def test_time_cells_times_every_pair_and_seed():
+    times = cmp.time_cells(lambda rng: lh.recall_batch(rng, 8, 5), 9, 4, (4, (6, 9)), seeds=(0, 2), repeats=2,
+                           warmup=1)
+    assert times.pairs == [(4, 4), (6, 9)] and times.seeds == (0, 2)
+    assert times.lstm.shape == times.rnn.shape == (2, 2) and np.all(times.lstm > 0) and np.all(times.rnn > 0)
+    np.testing.assert_array_equal(times.ratio(4), times.lstm[0] / times.rnn[0])
+    np.testing.assert_array_equal(times.ratio(6, 9), times.lstm[1] / times.rnn[1])
+    assert times.work_ratio(4) == 4.0
+    assert times.work_ratio(6, 9) == cmp.matmul_flops("lstm", 9, 6, 8) / cmp.matmul_flops("rnn", 9, 9, 8)
+    with pytest.raises(ValueError, match=r"\(6, 6\) was not timed"):
+        times.ratio(6)
+
+
+def test_time_cells_argument_checks():
+    make = lambda rng: lh.recall_batch(rng, 4, 2)                  # noqa: E731
+    with pytest.raises(ValueError, match="'pairs'"):
+        cmp.time_cells(make, 9, 4, ())
+    with pytest.raises(ValueError, match="'pairs'"):
+        cmp.time_cells(make, 9, 4, ((4, 5, 6),))
+    with pytest.raises(ValueError, match="'seeds'"):
+        cmp.time_cells(make, 9, 4, (4,), seeds=())
+    with pytest.raises(TypeError, match="'seeds'"):
+        cmp.time_cells(make, 9, 4, (4,), seeds=(0.5,))
     with pytest.raises(ValueError, match="'repeats'"):
-        cmp.time_train_step(model, x, y, repeats=0)
+        cmp.time_cells(make, 9, 4, (4,), repeats=0)
+    with pytest.raises(TypeError, match="'make_batch'"):
+        cmp.time_cells(None, 9, 4, (4,))
 
 
-def test_ablation_variants_build_the_right_cells():
-    test = ct.continual_stream(np.random.default_rng(0), 4, 40)
-    res = cmp.run_ablation(list(cmp.ABLATION_VARIANTS), (0,), test, hidden_size=3, length=12, batch_size=4,
-                           steps=2, episode_bins=(0, 2, 50), progress=False)
-    for v, (label, kwargs, reset) in cmp.ABLATION_VARIANTS.items():
-        run = res.runs[v, 0]
-        cfg = run.model.cell.config
-        for flag in ("input_gate", "forget_gate", "output_gate", "output_activation"):
-            assert getattr(cfg, flag) == kwargs.get(flag, True)
-        assert (run.cell_norm is None) == reset
-        assert 0 <= run.accuracy <= 1 and run.steps == 2
-        assert run.by_episode.shape == (2,)
-    assert res.accuracy("vanilla").shape == (1,) and res.by_episode("vanilla").shape == (1, 2)
+# ----------------------------------------------------------------------------- time to a target
+def test_time_to_target_keeps_censored_runs_out_of_the_median():
+    t = cmp.time_to_target([50, 300, 100, 300, 75], np.array([True, False, True, False, True]), 300)
+    assert (t.k, t.n, t.cap) == (3, 5, 300)
+    assert (t.median, t.low, t.high) == (75.0, 50.0, 100.0)          # the two capped runs are not 300-update runs
+    assert t.format() == "reached in 3 of 5 seeds, median 75 [50, 100] updates; cap 300"
+    none = cmp.time_to_target([300, 300], np.array([False, False]), 300, seeds=(4, 7))
+    assert none.k == 0 and np.isnan(none.median) and none.seeds == (4, 7)
+    assert none.format() == "reached in 0 of 2 seeds; cap 300"
+    one = cmp.time_to_target([40], np.array([True]), 100)
+    assert one.format() == "reached in 1 of 1 seed, median 40 [40, 40] updates; cap 100"
+
+
+def test_time_to_target_argument_checks():
+    with pytest.raises(ValueError, match="'steps'"):
+        cmp.time_to_target([50, 400], np.array([True, False]), 300)      # more updates than the cap
+    with pytest.raises(ValueError, match="'reached'"):
+        cmp.time_to_target([50, 60], [1, 0], 300)                        # not booleans
+    with pytest.raises(ValueError, match="'reached'"):
+        cmp.time_to_target([50, 60], np.array([True]), 300)
+    with pytest.raises(ValueError, match="'cap'"):
+        cmp.time_to_target([50], np.array([True]), 0)
+    with pytest.raises(ValueError, match="'steps' is empty"):
+        cmp.time_to_target([], np.array([], dtype=bool), 10)
+
+
+# ----------------------------------------------------------------------------- recall over seeds
+def test_train_recall_seeds_equals_one_seed_runs(eval_sets):
+    kw = dict(hidden_size=4, max_steps=40, batch_size=8, lr=3e-2, eval_every=10, validation_size=50)
+    run = cmp.train_recall_seeds("rnn", 5, eval_sets, seeds=(0, 3), progress=False, **kw)
+    assert run.seeds == (0, 3) and run.accuracy.shape == run.steps.shape == run.reached.shape == (2,)
+    for k, s in enumerate(run.seeds):
+        one = ms.train_recall("rnn", 5, eval_sets, seed=s, progress=False, **kw)
+        assert run.accuracy[k] == one.accuracy and run.steps[k] == one.steps
+        assert run.reached[k] == one.reached_target
+        assert run.validation[k] == one.history.eval_accuracy[-1]
+        for key, p in one.model.parameters().items():
+            np.testing.assert_allclose(run.models[k].parameters()[key], p, rtol=0, atol=1e-10)
+    np.testing.assert_array_equal(run.solved(0.5), run.accuracy >= 0.5)
+    t = run.time_to_target()
+    assert t.cap == 40 and t.k == run.reached.sum()
+
+
+def test_train_recall_seeds_passes_cell_options(eval_sets):
+    run = cmp.train_recall_seeds("lstm", 5, eval_sets, seeds=(1,), hidden_size=3, max_steps=2, eval_every=1,
+                                 progress=False, forget_bias="chrono", chrono_max_lag=50)
+    ref = lh.SequenceModel("lstm", 9, 3, 4, seed=1, forget_bias="chrono", chrono_max_lag=50)
+    lh.train(ref, lambda rng: lh.recall_batch(rng, 16, 5), steps=2, lr=1e-2, seed=1, progress=False)
+    np.testing.assert_allclose(run.models[0].parameters()["cell.bias_hh"], ref.parameters()["cell.bias_hh"], atol=1e-12)
+    with pytest.raises(ValueError, match="'cell'"):
+        cmp.train_recall_seeds("gru", 5, eval_sets)
+    with pytest.raises(ValueError, match="'lag'"):
+        cmp.train_recall_seeds("rnn", 7, eval_sets, progress=False)            # no evaluation set at lag 7
+
+
+def _fake_run(lag, accuracy, reached=None, validation=None, lr=1e-2, cell="rnn"):
+    acc = np.asarray(accuracy, dtype=float)
+    n = acc.size
+    reached = np.asarray(reached if reached is not None else acc >= 0.99)
+    return cmp.RecallSeeds(cell, lag, lr, tuple(range(n)), acc, np.asarray(validation if validation is not None else acc),
+                           np.where(reached, 50, 300), reached, 300, None, [])
+
+
+def test_span_over_seeds_counts_solved_seeds_per_lag():
+    runs = [_fake_run(5, [1, 1, 1, 0.7, 1]), _fake_run(20, [1, 0.5, 1, 1, 0.3]),
+            _fake_run(50, [0.3, 0.99, 0.4, 0.96, 0.2]), _fake_run(100, [0.3, 0.3, 0.3, 0.3, 0.97])]
+    res = cmp.SpanSeeds("rnn", "RNN", runs)
+    np.testing.assert_array_equal(res.lags, [5, 20, 50, 100])
+    assert res.accuracy.shape == res.steps.shape == res.solved.shape == (5, 4)
+    np.testing.assert_array_equal(res.solved_count, [4, 3, 2, 1])
+    assert res.majority_span() == 20                          # solved in 3 of 5 seeds; lag 50 only in 2
+    np.testing.assert_array_equal(res.spans(), [20, 50, 20, 50, 100])   # each seed's largest solved lag
+    assert res.run(50) is runs[2]
+    with pytest.raises(ValueError, match="no run at lag 10"):
+        res.run(10)
+    assert cmp.SpanSeeds("rnn", "RNN", [_fake_run(5, [0.2, 0.3])]).majority_span() == 0
+    assert cmp.SpanSeeds("rnn", "RNN", [_fake_run(5, [1.0, 0.3])]).majority_span() == 0   # half is not most
+
+
+def test_measure_span_seeds_reuses_matching_runs_only(eval_sets):
+    kw = dict(seeds=(0, 1), hidden_size=3, max_steps=3, eval_every=1, progress=False)
+    first = cmp.train_recall_seeds("rnn", 5, eval_sets, lr=2e-2, **kw)
+    res = cmp.measure_span_seeds("rnn", (5, 10), eval_sets, lr=2e-2, reuse=[first], **kw)
+    assert res.run(5) is first and res.run(10).lag == 10 and res.label == "RNN"
+    with pytest.raises(ValueError, match="'reuse'"):
+        cmp.measure_span_seeds("rnn", (5,), eval_sets, lr=1e-2, reuse=[first], **kw)        # other rate
+    with pytest.raises(ValueError, match="'reuse'"):
+        cmp.measure_span_seeds("lstm", (5,), eval_sets, lr=2e-2, reuse=[first], **kw)       # other cell
+    with pytest.raises(TypeError, match="'reuse'"):
+        cmp.measure_span_seeds("rnn", (5,), eval_sets, reuse=[object()], **kw)
+    with pytest.raises(ValueError, match="'lags'"):
+        cmp.measure_span_seeds("rnn", (10, 5), eval_sets, **kw)
+
+
+def test_pick_learning_rate_counts_seeds_at_the_target_then_validation_then_the_smaller_rate():
+    runs = {1e-2: _fake_run(20, [1, 0.5, 0.5], reached=[True, False, False]),
+            3e-2: _fake_run(20, [1, 1, 0.5], reached=[True, True, False]),
+            1e-1: _fake_run(20, [0.5, 0.5, 0.5], reached=[False, False, False])}
+    assert cmp.pick_learning_rate(runs) == 3e-2
+    tie = {1e-2: _fake_run(20, [0.5] * 3, reached=[False] * 3, validation=[0.6, 0.7, 0.8]),
+           3e-3: _fake_run(20, [0.5] * 3, reached=[False] * 3, validation=[0.6, 0.6, 0.9])}
+    assert cmp.pick_learning_rate(tie) == 1e-2                 # higher median validation accuracy
+    same = {3e-2: _fake_run(20, [1, 1]), 1e-2: _fake_run(20, [1, 1])}
+    assert cmp.pick_learning_rate(same) == 1e-2                # all equal: the smaller rate
+    with pytest.raises(ValueError, match="'runs'"):
+        cmp.pick_learning_rate({})
+
+
+def test_plot_span_seeds_draws_every_seed():
+    res = cmp.SpanSeeds("rnn", "RNN", [_fake_run(5, [1, 0.5, 1]), _fake_run(20, [0.3, 0.2, 1])])
     fig, ax = plt.subplots()
-    bars = cmp.plot_ablation(ax, res)
-    assert len(bars) == len(cmp.ABLATION_VARIANTS)
-    np.testing.assert_allclose([b.get_height() for b in bars], [res.accuracy(v).mean() for v in res.variants])
+    lines = cmp.plot_span_seeds(ax, [res], colors=["red"])
+    np.testing.assert_allclose(lines[0].get_ydata(), [1.0, 0.3])            # the medians
+    dots = [ln for ln in ax.lines if ln.get_label() == "RNN: one seed"][0]
+    assert len(dots.get_ydata()) == 6
     plt.close(fig)
-    with pytest.raises(ValueError, match="'variant'"):
-        cmp.train_continual("no_cell", 0, test)
 
 
-def test_forget_gate_learns_the_continual_task():
-    """Short training: the vanilla LSTM clearly beats chance on long test streams."""
-    test = ct.continual_stream(np.random.default_rng(1), 20, 200)
-    run = cmp.train_continual("vanilla", 0, test, hidden_size=8, length=30, batch_size=16, steps=100, progress=False)
-    assert run.accuracy > 0.9
-    assert run.cell_norm.shape == (200,) and np.all(np.isfinite(run.cell_norm))
+# ----------------------------------------------------------------------------- agreement over seeds
+def test_train_agreement_seeds_equals_one_seed_runs(agreement_data):
+    kw = dict(steps=12, lr=1e-2, batch_size=16, target_accuracy=0.99, eval_every=5)
+    run = cmp.train_agreement_seeds("rnn", agreement_data, seeds=(0, 2), hidden_size=4, progress=False, **kw)
+    assert run.steps.tolist() == [12, 12] and not run.reached.any() and run.max_steps == 12
+    for k, s in enumerate(run.seeds):
+        one = ag.make_model("rnn", 4, seed=s, dtype=np.float64)
+        hist = ag.train_model(one, agreement_data, seed=s, progress=False, **kw)
+        assert run.validation[k] == hist.eval_accuracy[-1]
+        for key, p in one.parameters().items():
+            np.testing.assert_allclose(run.models[k].parameters()[key], p, rtol=0, atol=1e-10)
+        for split in ("test", "test_long"):
+            result = ag.evaluate(one, agreement_data[split])
+            assert run.error[split][k] == pytest.approx(result["overall"], abs=1e-12)
+            short = result["distance"].get((1, 5), (0, np.nan))[1]          # test_long has no short sentence
+            np.testing.assert_allclose(run.short_error[split][k], short, rtol=0, atol=1e-12)
+    assert np.isnan(run.short_error["test_long"]).all() and not np.isnan(run.short_error["test"]).any()
 
 
-def test_format_table():
+def test_agreement_seeds_evaluate_later_and_argument_checks(agreement_data):
+    run = cmp.train_agreement_seeds("lstm", agreement_data, seeds=(1,), hidden_size=3, steps=2, splits=(),
+                                    progress=False)
+    assert run.error == {} and run.short_error == {}
+    assert run.evaluate(agreement_data, ("test",), (6, 10)) is run
+    assert set(run.error) == {"test"} and 0 <= run.short_error["test"][0] <= 1
+    assert run.time_to_target().format() == "reached in 0 of 1 seed; cap 2"
+    with pytest.raises(ValueError, match="'short'"):
+        run.evaluate(agreement_data, ("test",), (1, 4))
+    with pytest.raises(ValueError, match="'data'"):
+        run.evaluate(agreement_data, ("nope",))
+    with pytest.raises(ValueError, match="'data'"):
+        cmp.train_agreement_seeds("rnn", {"train": []}, progress=False)
+    with pytest.raises(ValueError, match="'cell'"):
+        cmp.train_agreement_seeds("gru", agreement_data)
+
+
+# ----------------------------------------------------------------------------- text
+def test_spread_and_format_table():
+    assert cmp.spread([3, 1, 2]) == "2.000 [1.000, 3.000]"
+    assert cmp.spread([0.5, 0.25], ".2f") == "0.38 [0.25, 0.50]"
     text = cmp.format_table(("a", "bb"), [("1", "2"), ("333", "4")])
     lines = text.splitlines()
     assert len(lines) == 4 and lines[0].startswith("a   | bb") and set(lines[1]) <= {"-", "+"}

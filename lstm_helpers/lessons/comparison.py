@@ -1,30 +1,38 @@
-"""RNN versus LSTM measured (notebook 10): parameter counts, time per training step, and the
-gate ablation on the continual task.
+"""RNN versus LSTM measured over seeds (notebook 10): every row of the slides' summary table.
 
-The slides' summary table (:data:`SLIDE_TABLE`) makes five claims; this module supplies the
-measurements behind each one:
+The slides' table (:data:`SLIDE_TABLE`) makes five claims; this module supplies the measurements,
+each over several seeds (:data:`~lstm_helpers.support.evidence.DEFAULT_SEEDS`), trained together
+with :func:`~lstm_helpers.engine.seeded.train_seeds` (seed s equals its one-seed ``lh.train`` run):
 
-* parameters — :func:`rnn_parameters`, :func:`lstm_parameters` (the formula; compare with
-  ``model.num_parameters()``, which counts the arrays) and :func:`equal_budget_hidden`;
-* training time — :func:`matmul_flops` (multiply-adds per step, from the formula) and
-  :func:`time_train_step` (median wall time of one forward + backward + Adam update);
-* gate ablation in the spirit of Greff et al. 2017 — :data:`ABLATION_VARIANTS`,
-  :func:`train_continual`, :func:`run_ablation`, :func:`plot_ablation` on the continual task of
-  :mod:`lstm_helpers.continual`.
+* parameters — :func:`rnn_parameters`, :func:`lstm_parameters` (the formula; exact, the same for
+  every seed) and :func:`equal_budget_hidden`;
+* time per step — :func:`matmul_flops` (multiply-adds, from the formula) and :func:`time_cells`
+  (the fastest of several training steps, RNN and LSTM interleaved step by step);
+* memory span and accuracy at a lag — :func:`train_recall_seeds`, :func:`measure_span_seeds`
+  (the recall task and fixed evaluation sets of :mod:`~lstm_helpers.lessons.memory_span`);
+  :func:`pick_learning_rate` takes each architecture's best rate of a small sweep;
+* accuracy on text — :func:`train_agreement_seeds` (notebook 09's agreement task);
+* time to a target — :func:`time_to_target`: runs that never reached it are *censored* at the cap,
+  not averaged in.
 
-Memory span and accuracy come from :mod:`lstm_helpers.memory_span` and :mod:`lstm_helpers.agreement`.
+The gate ablation lives with its task in :mod:`~lstm_helpers.lessons.continual`.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import continual as ct
-from ..support.checks import check_choice, check_size
-from ..engine.losses import accuracy
+from . import agreement as ag
+from . import memory_span as ms
+from ..support.checks import check_choice, check_number, check_size
+from ..support.evidence import DEFAULT_SEEDS, check_seeds, seeds_for, summarize
+from ..engine.data import recall_batch
+from ..engine.losses import softmax_cross_entropy
 from ..engine.models import SequenceModel
-from ..engine.train import History, train
+from ..engine.optim import Adam, clip_grad_norm
+from ..engine.seeded import SeededModel, SeedHistories, accuracy_per_seed, train_seeds
 
 # The slides' "LSTM vs RNN" table: (row, RNN claim, LSTM claim).
 SLIDE_TABLE = (
@@ -85,195 +93,383 @@ def matmul_flops(cell: str, input_size: int, hidden_size: int, batch_size: int =
 
 
 # ----------------------------------------------------------------------------- time per step
-def time_train_step(model: SequenceModel, x, targets, *, repeats: int = 20, warmup: int = 3) -> np.ndarray:
-    """Wall times (s) of ``repeats`` training steps of :func:`lstm_helpers.train` on one fixed batch:
-    forward, softmax cross-entropy, backward, clipping (1.0) and one Adam update (lr 1e-3).
-
-    Args: model: a SequenceModel (its weights change).  x (T, B, D), targets (B,) or (T, B).
-        repeats: timed steps.  warmup: untimed steps first (caches, allocations).
-    Returns: (repeats,) seconds (``History.step_time``), not reproducible; use the median.
-    Time with one BLAS thread (OPENBLAS_NUM_THREADS=1): threaded BLAS on a busy machine is erratic.
-    """
-    where = "time_train_step()"
+def step_timer(model: SequenceModel, x, targets, *, lr: float = 1e-3, clip: float = 1.0):
+    """A function ``step() -> seconds`` making ONE training update of ``model`` on the fixed batch
+    (x (T, B, D), targets (B,) or (T, B)): forward, softmax cross-entropy, backward, clipping and an
+    Adam step — the update of :func:`lstm_helpers.train` — and returning its wall time."""
+    where = "step_timer()"
     if not isinstance(model, SequenceModel):
         raise TypeError(f"{where}: argument 'model' must be a SequenceModel, but it is {type(model).__name__}.")
-    repeats = check_size(repeats, "repeats", where)
-    warmup = check_size(warmup, "warmup", where, minimum=0)
-    hist = train(model, lambda rng: (x, targets), steps=warmup + repeats, lr=1e-3, clip=1.0, progress=False)
-    return np.array(hist.step_time[warmup:])
+    clip = check_number(clip, "clip", where, low=0)
+    opt = Adam(model.parameters(), lr=check_number(lr, "lr", where, low=0))
+
+    def step() -> float:
+        start = time.perf_counter()
+        logits = model.forward(x)
+        _, d_logits = softmax_cross_entropy(logits, targets)
+        model.backward(d_logits)
+        clip_grad_norm(model.grads, clip)
+        opt.step(model.grads)
+        return time.perf_counter() - start
+
+    return step
 
 
 @dataclass
 class StepTimes:
-    """Median seconds per training step for each (cell, hidden size) that was timed.
+    """The fastest training step of an LSTM and an RNN, per seed, for each pair of hidden sizes.
 
-    Attributes: hidden (list of H), median {('rnn' | 'lstm', H): seconds}, flops {same keys: multiply-adds}.
+    Attributes: pairs [(H_lstm, H_rnn)] (P,); seeds (S,); lstm, rnn (P, S) seconds; batch_size (B);
+    input_size (D). The fastest of n repeats estimates the cost of the step itself: other programs
+    on the machine only ever add time. Wall times are not reproducible; ratios are steadier.
     """
 
-    hidden: list
-    median: dict = field(default_factory=dict)
-    flops: dict = field(default_factory=dict)
+    pairs: list
+    seeds: tuple
+    lstm: np.ndarray
+    rnn: np.ndarray
+    batch_size: int
+    input_size: int
 
-    def ratio(self, H_lstm: int, H_rnn: int | None = None) -> float:
-        """Measured time per step of the LSTM of size H_lstm over that of the RNN of size H_rnn (default: the same)."""
-        return self.median["lstm", H_lstm] / self.median["rnn", H_rnn or H_lstm]
+    def _index(self, H_lstm: int, H_rnn: int | None) -> int:
+        key = (H_lstm, H_lstm if H_rnn is None else H_rnn)
+        if key not in self.pairs:
+            raise ValueError(f"StepTimes: the pair (H_lstm, H_rnn) = {key} was not timed; timed: {self.pairs}.")
+        return self.pairs.index(key)
+
+    def ratio(self, H_lstm: int, H_rnn: int | None = None) -> np.ndarray:
+        """(S,) LSTM time per step over RNN time per step, seed by seed (H_rnn default: H_lstm)."""
+        k = self._index(H_lstm, H_rnn)
+        return self.lstm[k] / self.rnn[k]
+
+    def work_ratio(self, H_lstm: int, H_rnn: int | None = None) -> float:
+        """Matrix-product work per step, LSTM over RNN (:func:`matmul_flops`)."""
+        H_l, H_r = self.pairs[self._index(H_lstm, H_rnn)]
+        return (matmul_flops("lstm", self.input_size, H_l, self.batch_size)
+                / matmul_flops("rnn", self.input_size, H_r, self.batch_size))
 
 
-def time_cells(make_batch, input_size: int, output_size: int, hidden_sizes, *, repeats: int = 20,
-               seed: int = 0, **model_kwargs) -> StepTimes:
-    """Median time per training step of an RNN and an LSTM at each size in ``hidden_sizes``.
+def time_cells(make_batch, input_size: int, output_size: int, pairs, *, seeds=DEFAULT_SEEDS, repeats: int = 20,
+               warmup: int = 3, **model_kwargs) -> StepTimes:
+    """Fastest time per training step of an LSTM and an RNN, per seed, for each pair of sizes.
 
-    Args: make_batch: ``rng -> (x (T, B, D), targets)``, called once (all models see the same batch).
-        input_size (D), output_size (C): model sizes.  repeats: timed steps per model.
-        **model_kwargs: for :class:`SequenceModel` (e.g. readout='all').
-    The RNN and the LSTM are timed alternately, size after size, so a change in machine load
-    hits both.
+    Args: make_batch: ``rng -> (x (T, B, D), targets)``; seed s times both models on ``make_batch(default_rng(s))``
+        with ``SequenceModel(cell, D, H, C, seed=s)``.  pairs: hidden sizes H (same for both) or (H_lstm, H_rnn).
+        repeats: timed steps per model; warmup: untimed steps first.  **model_kwargs: for SequenceModel.
+    The two models step in turn (RNN, LSTM, RNN, …), so a change in machine load hits both alike.
+    Time with one BLAS thread (OPENBLAS_NUM_THREADS=1).
     """
     where = "time_cells()"
-    sizes = [check_size(int(h), "hidden_sizes", where) for h in hidden_sizes]
-    x, y = make_batch(np.random.default_rng(seed))
-    B = x.shape[1]
-    out = StepTimes(hidden=sizes)
-    for H in sizes:
-        for cell in ("rnn", "lstm"):
-            model = SequenceModel(cell, input_size, H, output_size, seed=seed, **model_kwargs)
-            out.median[cell, H] = float(np.median(time_train_step(model, x, y, repeats=repeats)))
-            out.flops[cell, H] = matmul_flops(cell, input_size, H, B)
-    return out
+    seeds = check_seeds(seeds, "seeds", where)
+    repeats = check_size(repeats, "repeats", where)
+    warmup = check_size(warmup, "warmup", where, minimum=0)
+    if not callable(make_batch):
+        raise TypeError(f"{where}: argument 'make_batch' must be a function rng -> (x, targets).")
+    sizes = []
+    for p in pairs:
+        pair = (p, p) if not isinstance(p, (tuple, list)) else tuple(p)
+        if len(pair) != 2:
+            raise ValueError(f"{where}: argument 'pairs' must hold sizes H or pairs (H_lstm, H_rnn), but has {p!r}.")
+        sizes.append(tuple(check_size(h, "pairs", where) for h in pair))
+    if not sizes:
+        raise ValueError(f"{where}: argument 'pairs' is empty; give at least one hidden size.")
+    lstm, rnn = np.empty((len(sizes), len(seeds))), np.empty((len(sizes), len(seeds)))
+    B = None
+    for j, s in enumerate(seeds):
+        x, y = make_batch(np.random.default_rng(s))
+        B = np.asarray(x).shape[1]
+        for k, (H_l, H_r) in enumerate(sizes):
+            steps = [step_timer(SequenceModel(c, input_size, h, output_size, seed=s, **model_kwargs), x, y)
+                     for c, h in (("rnn", H_r), ("lstm", H_l))]
+            times = np.array([[f() for f in steps] for _ in range(warmup + repeats)])[warmup:]
+            rnn[k, j], lstm[k, j] = times.min(axis=0)
+    return StepTimes(sizes, seeds, lstm, rnn, B, input_size)
 
 
-# ----------------------------------------------------------------------------- gate ablation
-# name -> (label, cell kwargs, state reset at every episode start?)
-ABLATION_VARIANTS = {
-    "vanilla": ("vanilla LSTM", {}, False),
-    "no_input_gate": ("no input gate", {"input_gate": False}, False),
-    "no_forget_gate": ("no forget gate\n(= 1997 LSTM)", {"forget_gate": False}, False),
-    "no_output_gate": ("no output gate", {"output_gate": False}, False),
-    "no_output_activation": ("no output tanh", {"output_activation": False}, False),
-    "1997_reset": ("1997 LSTM +\nexternal reset", {"forget_gate": False}, True),
-}
+# ----------------------------------------------------------------------------- time to a target
+@dataclass(frozen=True)
+class TimeToTarget:
+    """Updates to reach a target, per seed; a run that never reached it is censored at the cap.
+
+    Attributes: seeds (S,); steps (S,) updates made; reached (S,) bool; cap; n; k (seeds that reached);
+    median, low, high: of the reached runs' updates only (NaN if none reached). Averaging in the runs
+    stopped by the cap would report the cap, not a time to the target.
+    """
+
+    seeds: tuple
+    steps: np.ndarray
+    reached: np.ndarray
+    cap: int
+    n: int = field(init=False)
+    k: int = field(init=False)
+    median: float = field(init=False)
+    low: float = field(init=False)
+    high: float = field(init=False)
+
+    def __post_init__(self):
+        done = np.asarray(self.steps)[np.asarray(self.reached)]
+        stats = (np.median(done), done.min(), done.max()) if done.size else (np.nan,) * 3
+        for key, value in zip(("n", "k", "median", "low", "high"), (len(self.seeds), int(done.size)) + stats):
+            object.__setattr__(self, key, float(value) if key in ("median", "low", "high") else value)
+
+    def format(self) -> str:
+        """'reached in k of n seeds, median m [low, high] updates; cap c' (whole updates)."""
+        head = f"reached in {self.k} of {self.n} seed{'s' * (self.n != 1)}"
+        if not self.k:
+            return f"{head}; cap {self.cap}"
+        return f"{head}, median {self.median:.0f} [{self.low:.0f}, {self.high:.0f}] updates; cap {self.cap}"
 
 
+def time_to_target(steps, reached, cap: int, seeds=None) -> TimeToTarget:
+    """:class:`TimeToTarget` of ``steps`` (S,) updates made and ``reached`` (S,) bool, with the budget ``cap``."""
+    where = "time_to_target()"
+    if np.size(steps) == 0:
+        raise ValueError(f"{where}: argument 'steps' is empty; it needs one number of updates per seed.")
+    seeds = seeds_for(steps, seeds, where)
+    cap = check_size(cap, "cap", where)
+    steps, reached = np.asarray(steps), np.asarray(reached)
+    if steps.shape != (len(seeds),) or reached.shape != (len(seeds),) or reached.dtype != np.bool_:
+        raise ValueError(f"{where}: arguments 'steps' and 'reached' must have shape (n_seeds,) = ({len(seeds)},), "
+                         f"'reached' booleans; but they have shapes {steps.shape} and {reached.shape}.")
+    if np.any(steps > cap) or np.any(steps < 1):
+        raise ValueError(f"{where}: argument 'steps' must lie in 1 … cap = {cap}, but it holds {steps.tolist()}.")
+    return TimeToTarget(seeds, steps.astype(int), reached.copy(), cap)
+
+
+# ----------------------------------------------------------------------------- recall task over seeds
 @dataclass
-class ContinualRun:
-    """One trained variant.
+class RecallSeeds:
+    """One model type trained at one lag of the recall task, every seed (seed s = ``memory_span.train_recall(seed=s)``).
 
-    Attributes: variant, seed; steps (updates made), reached_target; accuracy on the test streams;
-    by_episode (n_bins,) accuracy per bin of episode index; cell_norm (T,) mean |C_t| over the test
-    streams (None if the run used external resets); history; model.
+    Attributes: cell; lag; lr; seeds (S,); accuracy (S,) on the fixed evaluation set of the lag;
+    validation (S,) last validation accuracy; steps (S,) updates made; reached (S,) bool, stopped at the
+    target; max_steps (the cap); histories (:class:`SeedHistories`); models: the trained one-seed
+    ``SequenceModel`` of every seed (the seeded model's scratch memory is not kept).
     """
 
-    variant: str
-    seed: int
-    steps: int
-    reached_target: bool
-    accuracy: float
-    by_episode: np.ndarray
-    cell_norm: np.ndarray | None
-    history: History = field(repr=False)
-    model: SequenceModel = field(repr=False)
+    cell: str
+    lag: int
+    lr: float
+    seeds: tuple
+    accuracy: np.ndarray
+    validation: np.ndarray
+    steps: np.ndarray
+    reached: np.ndarray
+    max_steps: int
+    histories: SeedHistories = field(repr=False)
+    models: list = field(repr=False)
+
+    def solved(self, threshold: float = ms.SPAN_THRESHOLD) -> np.ndarray:
+        """(S,) bool: evaluation accuracy >= ``threshold``."""
+        return self.accuracy >= threshold
+
+    def time_to_target(self) -> TimeToTarget:
+        """Updates to the target accuracy (on the validation batch), censored at ``max_steps``."""
+        return time_to_target(self.steps, self.reached, self.max_steps, self.seeds)
 
 
-def train_continual(variant: str, seed: int, test: ct.ContinualStream, *, hidden_size: int = 8, length: int = 40,
-                    batch_size: int = 32, steps: int = 100, lr: float = 2e-2, lag_range=ct.LAG_RANGE,
-                    target_accuracy: float = 0.99, eval_every: int = 25, episode_bins=(0, 5, 20, 50, 100),
-                    progress: bool = True) -> ContinualRun:
-    """Train one LSTM variant of :data:`ABLATION_VARIANTS` on the continual task and test it.
+def train_recall_seeds(cell: str, lag: int, eval_sets, *, seeds=DEFAULT_SEEDS, hidden_size: int = 8,
+                       max_steps: int = 300, batch_size: int = 16, lr: float = 1e-2, target_accuracy: float = 0.99,
+                       eval_every: int = 25, validation_size: int = 200, progress: bool = True, desc=None,
+                       **cell_kwargs) -> RecallSeeds:
+    """:func:`~lstm_helpers.lessons.memory_span.train_recall` for every seed at once (one :class:`SeededModel`).
 
-    Training streams have ``length`` steps (several episodes, no resets); a fixed validation
-    batch of the same length (seed 10_000) decides early stopping at ``target_accuracy``.
-    Variant '1997_reset' is the LSTM without forget gate trained on single episodes
-    (:func:`continual.episode_batch`) and tested with its state zeroed at every episode start
-    (:func:`continual.forward_with_resets`). ``test`` should be much longer than ``length``.
-
-    Returns a :class:`ContinualRun` (accuracy over all queries of ``test``, and per episode bin).
+    Same arguments (``seeds`` in place of ``seed``); float64. Seed s's run equals ``train_recall(..., seed=s)``:
+    its model ``SequenceModel(cell, 9, H, 4, seed=s)``, its batches from ``default_rng(s)``, the shared
+    validation batch of the lag, early stopping at ``target_accuracy``, at most ``max_steps`` updates.
     """
-    where = "train_continual()"
-    check_choice(variant, "variant", where, tuple(ABLATION_VARIANTS))
-    seed = check_size(seed, "seed", where, minimum=0)
-    if not isinstance(test, ct.ContinualStream):
-        raise TypeError(f"{where}: argument 'test' must be a ContinualStream, but it is {type(test).__name__}.")
-    length = check_size(length, "length", where)
+    where = "train_recall_seeds()"
+    check_choice(cell, "cell", where, ("lstm", "rnn"))
+    lag = check_size(lag, "lag", where, minimum=0)
     batch_size = check_size(batch_size, "batch_size", where)
-    label, kwargs, reset = ABLATION_VARIANTS[variant]
-    model = SequenceModel("lstm", ct.NUM_TOKENS, hidden_size, ct.NUM_SYMBOLS, readout="all", seed=seed, **kwargs)
-    if reset:
-        validation = ct.episode_batch(np.random.default_rng(10_000), 200, lag_range=lag_range)
-
-        def make_batch(rng):
-            return ct.episode_batch(rng, batch_size, lag_range=lag_range)
-    else:
-        validation = ct.continual_batch(np.random.default_rng(10_000), 200, length, lag_range=lag_range)
-
-        def make_batch(rng):
-            return ct.continual_batch(rng, batch_size, length, lag_range=lag_range)
-    hist = train(model, make_batch, steps=steps, lr=lr, seed=seed, eval_batch=validation, eval_every=eval_every,
-                 target_accuracy=target_accuracy, progress=progress, desc=label.replace("\n", " "))
-    if reset:
-        logits, norm = ct.forward_with_resets(model, test), None
-    else:
-        logits = model.logits(test.inputs(model.dtype))
-        norm = np.abs(model.cell.last_gates()["C_t"]).mean(axis=(1, 2))
-    acc = accuracy(logits, test.targets)
-    by_ep = ct.accuracy_by_episode(logits, test, list(episode_bins))
-    return ContinualRun(variant, seed, hist.steps_run, hist.reached_target, acc, by_ep, norm, hist, model)
+    max_steps = check_size(max_steps, "max_steps", where)
+    x_eval, y_eval = ms.eval_inputs(eval_sets, lag)
+    model = SeededModel(cell, ms.NUM_TOKENS, hidden_size, ms.NUM_SYMBOLS, seeds=seeds, **cell_kwargs)
+    validation = recall_batch(np.random.default_rng(ms.VALIDATION_SEED + lag),
+                              check_size(validation_size, "validation_size", where), lag)
+    hist = train_seeds(model, lambda rng: recall_batch(rng, batch_size, lag), steps=max_steps, lr=lr,
+                       eval_batch=validation, eval_every=eval_every, target_accuracy=target_accuracy,
+                       progress=progress, desc=desc or f"{cell.upper()} lag {lag}")
+    return RecallSeeds(cell, lag, float(lr), model.seeds, accuracy_per_seed(model.forward(x_eval), y_eval),
+                       hist.final_eval_accuracy(), hist.steps_run(), hist.reached_target(), max_steps, hist,
+                       [model.model(k) for k in range(model.n_seeds)])
 
 
 @dataclass
-class AblationResult:
-    """Runs of several variants and seeds.  runs[(variant, seed)] -> :class:`ContinualRun`."""
+class SpanSeeds:
+    """One model type at several lags (increasing), every seed: ``runs`` is a list of :class:`RecallSeeds`.
 
-    variants: list
-    seeds: list
-    runs: dict
-    episode_bins: tuple
-
-    def accuracy(self, variant: str) -> np.ndarray:
-        """(S,) test accuracy of ``variant`` per seed."""
-        return np.array([self.runs[variant, s].accuracy for s in self.seeds])
-
-    def steps(self, variant: str) -> np.ndarray:
-        """(S,) updates made per seed."""
-        return np.array([self.runs[variant, s].steps for s in self.seeds])
-
-    def by_episode(self, variant: str) -> np.ndarray:
-        """(S, n_bins) accuracy per episode bin per seed."""
-        return np.array([self.runs[variant, s].by_episode for s in self.seeds])
-
-
-def run_ablation(variants, seeds, test: ct.ContinualStream, **train_kwargs) -> AblationResult:
-    """:func:`train_continual` for every variant and seed (same test streams for all)."""
-    where = "run_ablation()"
-    variants = [check_choice(v, "variants", where, tuple(ABLATION_VARIANTS)) for v in variants]
-    seeds = [check_size(int(s), "seeds", where, minimum=0) for s in seeds]
-    if not variants or not seeds:
-        raise ValueError(f"{where}: arguments 'variants' and 'seeds' must not be empty.")
-    bins = tuple(train_kwargs.get("episode_bins", (0, 5, 20, 50, 100)))
-    runs = {(v, s): train_continual(v, s, test, **train_kwargs) for v in variants for s in seeds}
-    return AblationResult(variants, seeds, runs, bins)
-
-
-def plot_ablation(ax, result: AblationResult, *, colors=None, chance: float = ct.CHANCE):
-    """Bar chart: mean test accuracy per variant, min–max over seeds as error bars, each seed a dot.
-
-    Returns the BarContainer.
+    Properties (S seeds, L lags): lags (L,); seeds; accuracy, steps (S, L); solved (S, L) bool; solved_count (L,).
     """
-    names = result.variants
-    acc = np.array([result.accuracy(v) for v in names])          # (V, S)
-    mean = acc.mean(axis=1)
-    pos = np.arange(len(names))
-    kw = {} if colors is None else {"color": colors}
-    bars = ax.bar(pos, mean, width=0.6, alpha=0.85, label="mean over seeds", **kw)
-    ax.errorbar(pos, mean, yerr=[mean - acc.min(axis=1), acc.max(axis=1) - mean], fmt="none", ecolor="black",
-                capsize=4, linewidth=1.2, label="min–max over seeds")
-    jitter = np.linspace(-0.12, 0.12, acc.shape[1]) if acc.shape[1] > 1 else np.zeros(1)
-    for k in range(len(names)):
-        ax.plot(pos[k] + jitter, acc[k], "o", color="black", markersize=3.5, label="one seed" if k == 0 else None)
+
+    cell: str
+    label: str
+    runs: list
+    threshold: float = ms.SPAN_THRESHOLD
+
+    lags = property(lambda self: np.array([r.lag for r in self.runs]))
+    seeds = property(lambda self: self.runs[0].seeds)
+    accuracy = property(lambda self: np.stack([r.accuracy for r in self.runs], axis=1))
+    steps = property(lambda self: np.stack([r.steps for r in self.runs], axis=1))
+    solved = property(lambda self: self.accuracy >= self.threshold)
+    solved_count = property(lambda self: self.solved.sum(axis=0))
+
+    def run(self, lag: int) -> RecallSeeds:
+        """The runs at ``lag``."""
+        for r in self.runs:
+            if r.lag == lag:
+                return r
+        raise ValueError(f"SpanSeeds.run(): no run at lag {lag}; the lags are {self.lags.tolist()}.")
+
+    def spans(self) -> np.ndarray:
+        """(S,) memory span of each seed (:func:`memory_span.memory_span`: its largest solved lag; 0 if none)."""
+        return np.array([ms.memory_span(self.lags, a, self.threshold) or 0 for a in self.accuracy])
+
+    def majority_span(self) -> int:
+        """The largest lag solved in MORE than half of the seeds (0 if none): the span of the typical seed."""
+        ok = self.lags[2 * self.solved_count > len(self.seeds)]
+        return int(ok.max()) if ok.size else 0
+
+
+def measure_span_seeds(cell: str, lags, eval_sets, *, label=None, threshold: float = ms.SPAN_THRESHOLD,
+                       reuse=(), **train_kwargs) -> SpanSeeds:
+    """:func:`train_recall_seeds` at every lag (increasing); ``reuse``: runs already made (e.g. by a learning-rate
+    sweep) taken in place of training again, when cell, lag, seeds and lr match; **train_kwargs as there."""
+    where = "measure_span_seeds()"
+    check_choice(cell, "cell", where, ("lstm", "rnn"))
+    lags = [check_size(int(v) if isinstance(v, np.integer) else v, "lags", where, minimum=0) for v in lags]
+    if not lags or any(b <= a for a, b in zip(lags, lags[1:])):
+        raise ValueError(f"{where}: argument 'lags' must be a non-empty increasing list of lags, but it is {lags}.")
+    threshold = check_number(threshold, "threshold", where, low=0, high=1)
+    seeds = check_seeds(train_kwargs.get("seeds", DEFAULT_SEEDS), "seeds", where)
+    lr = float(train_kwargs.get("lr", 1e-2))
+    done = {}
+    for r in reuse:
+        if not isinstance(r, RecallSeeds):
+            raise TypeError(f"{where}: argument 'reuse' must hold RecallSeeds, but it holds {type(r).__name__}.")
+        if (r.cell, r.seeds, r.lr) != (cell, seeds, lr):
+            raise ValueError(f"{where}: argument 'reuse' holds a run of {r.cell!r}, seeds {r.seeds}, lr {r.lr:g}, "
+                             f"but this measurement is {cell!r}, seeds {seeds}, lr {lr:g}.")
+        done[r.lag] = r
+    runs = [done[lag] if lag in done else train_recall_seeds(cell, lag, eval_sets, **train_kwargs) for lag in lags]
+    return SpanSeeds(cell, label or cell.upper(), runs, threshold)
+
+
+def pick_learning_rate(runs: dict) -> float:
+    """The learning rate of ``runs`` ({lr: RecallSeeds or AgreementSeeds}) whose seeds reached the target (on
+    validation) most often; ties: the higher median last validation accuracy, then the smaller rate.
+    Chosen on validation data only, never on the evaluation set."""
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError("pick_learning_rate(): argument 'runs' must be a non-empty dict {lr: runs of that lr}.")
+    return min(runs, key=lambda lr: (-int(np.sum(runs[lr].reached)), -float(np.median(runs[lr].validation)), lr))
+
+
+def plot_span_seeds(ax, results, *, colors=None, threshold: float = ms.SPAN_THRESHOLD, chance: float = ms.CHANCE):
+    """Accuracy against lag (log x-axis): every seed a dot, the median over seeds a line, per result.
+
+    Args: ax: a matplotlib Axes.  results: list of :class:`SpanSeeds`.  colors: one per result.
+    Returns: the median lines (Line2D), one per result.
+    """
+    lines = []
+    for k, res in enumerate(results):
+        kw = {} if colors is None else {"color": colors[k]}
+        acc = res.accuracy                                              # (S, L)
+        shift = 1.0 + 0.04 * (k - (len(results) - 1) / 2)               # side by side on the log axis
+        (ln,) = ax.plot(res.lags * shift, np.median(acc, axis=0), marker="o", label=f"{res.label}: median", **kw)
+        ax.plot(np.broadcast_to(res.lags * shift, acc.shape).ravel(), acc.ravel(), "o", markersize=4,
+                alpha=0.45, color=ln.get_color(), label=f"{res.label}: one seed")
+        lines.append(ln)
+    ax.axhline(threshold, color="0.3", linestyle="--", linewidth=1, label=f"solved: accuracy ≥ {threshold:.2f}")
     ax.axhline(chance, color="0.5", linestyle=":", linewidth=1.5, label=f"chance = {chance:.2f}")
-    ax.set_xticks(pos)
-    ax.set_xticklabels([ABLATION_VARIANTS[v][0] for v in names], fontsize=9)
+    ax.set_xscale("log")
+    all_lags = sorted({int(v) for res in results for v in res.lags})
+    ax.set_xticks(all_lags)
+    ax.set_xticklabels([str(v) for v in all_lags])
+    ax.minorticks_off()
     ax.set_ylim(0, 1.05)
-    return bars
+    return lines
+
+
+# ----------------------------------------------------------------------------- agreement over seeds
+@dataclass
+class AgreementSeeds:
+    """One model type trained on notebook 09's agreement data, every seed (seed s = ``agreement.train_model``).
+
+    Attributes: cell; lr; seeds (S,); steps (S,); reached (S,) bool; max_steps; validation (S,) last validation
+    accuracy; histories; models: the trained one-seed ``SequenceModel`` of every seed; after :meth:`evaluate`:
+    error {split: (S,)} error rate per seed and short_error {split: (S,)} on the sentences whose subject-verb
+    distance lies in the bin ``short``.
+    """
+
+    cell: str
+    lr: float
+    seeds: tuple
+    steps: np.ndarray
+    reached: np.ndarray
+    max_steps: int
+    validation: np.ndarray
+    histories: SeedHistories = field(repr=False)
+    models: list = field(repr=False)
+    error: dict = field(default_factory=dict)
+    short_error: dict = field(default_factory=dict)
+
+    def time_to_target(self) -> TimeToTarget:
+        """Updates to the target validation accuracy, censored at ``max_steps``."""
+        return time_to_target(self.steps, self.reached, self.max_steps, self.seeds)
+
+    def evaluate(self, data, splits=("test", "test_long"), short=(1, 5)) -> "AgreementSeeds":
+        """Score every seed with ``agreement.evaluate`` on ``data[split]``; fills ``error`` and ``short_error``.
+
+        ``short``: a (lo, hi) bin of ``agreement.DISTANCE_BINS`` (NaN for a seed if no sentence falls in it).
+        """
+        where = "AgreementSeeds.evaluate()"
+        if tuple(short) not in ag.DISTANCE_BINS:
+            raise ValueError(f"{where}: argument 'short' must be one of agreement.DISTANCE_BINS {ag.DISTANCE_BINS}, "
+                             f"but it is {short!r}.")
+        for split in splits:
+            if split not in data or len(data[split]) == 0:
+                raise ValueError(f"{where}: argument 'data' has no sentences in split {split!r}.")
+            self.error[split], self.short_error[split] = np.empty(len(self.seeds)), np.empty(len(self.seeds))
+        for k, one in enumerate(self.models):
+            for split in splits:
+                result = ag.evaluate(one, data[split])
+                self.error[split][k] = result["overall"]
+                self.short_error[split][k] = result["distance"].get(tuple(short), (0, np.nan))[1]
+        return self
+
+
+def train_agreement_seeds(cell: str, data, *, seeds=DEFAULT_SEEDS, hidden_size: int = 16, steps: int = 400,
+                          lr: float = 1e-2, batch_size: int = 64, target_accuracy: float = 0.99,
+                          eval_every: int = 25, dtype=np.float64, splits=("test", "test_long"), short=(1, 5),
+                          progress: bool = True, desc=None) -> AgreementSeeds:
+    """``agreement.train_model(agreement.make_model(cell, H, seed=s, dtype=dtype), data, seed=s, ...)`` for every
+    seed at once (each seed draws its own batches, lengths included), then :meth:`AgreementSeeds.evaluate` on
+    ``splits`` (none if empty).
+
+    Args: cell ('rnn' or 'lstm'); data: ``agreement.load_dataset(...)``; seeds; hidden_size (H); steps (the cap);
+        lr; batch_size; target_accuracy (on data['valid']); eval_every; dtype (float64 keeps the stopping step
+        the same under every BLAS kernel we tried); splits; short: as in :meth:`AgreementSeeds.evaluate`.
+    """
+    where = "train_agreement_seeds()"
+    check_choice(cell, "cell", where, ("lstm", "rnn"))
+    steps = check_size(steps, "steps", where)
+    for split in ("train", "valid"):
+        if split not in data or len(data[split]) == 0:
+            raise ValueError(f"{where}: argument 'data' needs a non-empty '{split}' list (see agreement.load_dataset()).")
+    model = SeededModel(cell, len(ag.VOCAB), hidden_size, 2, seeds=seeds, dtype=dtype)
+    hist = train_seeds(model, ag.batch_sampler(data["train"], batch_size, model.dtype), steps=steps, lr=lr,
+                       eval_batch=ag.encode_sentences(data["valid"], model.dtype), eval_every=eval_every,
+                       target_accuracy=target_accuracy, progress=progress, desc=desc or f"{cell.upper()} lr {lr:g}")
+    run = AgreementSeeds(cell, float(lr), model.seeds, hist.steps_run(), hist.reached_target(), steps,
+                         hist.final_eval_accuracy(), hist, [model.model(k) for k in range(model.n_seeds)])
+    return run.evaluate(data, splits, short) if splits else run
+
+
+# ----------------------------------------------------------------------------- text
+def spread(values, spec: str = ".3f") -> str:
+    """'median [low, high]' of per-seed ``values`` (:func:`~lstm_helpers.support.evidence.summarize`), formatted."""
+    s = summarize(values)
+    return f"{s.median:{spec}} [{s.low:{spec}}, {s.high:{spec}}]"
 
 
 def format_table(header, rows) -> str:
