@@ -30,9 +30,9 @@ different lengths go into different batches (training batches are drawn one leng
 evaluation groups by length), so a model always reads from h_0 = 0 at the first word and the
 read-out 'last' of :class:`~lstm_helpers.models.SequenceModel` scores h_T right before the verb.
 
-Reading text, encoding, the word model and its evaluation set come from :mod:`.sentences` (shared
-with notebook 08); the error tables and their figure from :mod:`.agreement_errors`. Their names
-used by notebooks (``errors_by``, ``seed_summary``, ``plot_errors``, …) are attributes here too.
+Reading text, encoding, the word model, its batches (also for seeds trained together) and its evaluation
+set come from :mod:`.sentences` (shared with notebook 08); the error tables and figures from
+:mod:`.agreement_errors`; their names used by notebooks (``errors_by``, ``plot_errors``, …) are attributes here.
 """
 from __future__ import annotations
 
@@ -44,11 +44,16 @@ import numpy as np
 
 from ..engine.activations import softmax_unchecked
 from ..engine.models import SequenceModel
+from ..engine.seeded import SeededModel, SeedHistories, train_seeds
 from ..engine.train import History, train
 from ..support.checks import check_size
-from .agreement_errors import DISTANCE_BINS, distance_bin, errors_by, plot_errors
+from ..support.evidence import DEFAULT_SEEDS
+from .agreement_errors import (DISTANCE_BINS, distance_bin, errors_by, plot_error_spread, plot_errors,
+                               plot_gradient_share)
 from .sentences import (Vocabulary, check_word_model, error_table, group_by_length, grouped_accuracy, grouped_batch,
                         make_word_model, plot_learning_curves, pooled_error, same_length_sampler, seed_summary)
+from .sentences.runs import best_setting, plot_seed_curves, seed_spread
+from .sentences.training import gradient_share, shared_length_sampler
 
 # ----------------------------------------------------------------------------- the language
 NOUN_PAIRS = (("cat", "cats"), ("dog", "dogs"), ("mouse", "mice"), ("cheese", "cheeses"), ("table", "tables"),
@@ -392,10 +397,15 @@ def load_dataset(path) -> dict[str, list[Sentence]]:
 def make_model(cell: str, hidden_size: int = 24, *, seed: int = 0, dtype=np.float32, **cell_kwargs) -> SequenceModel:
     """``SequenceModel(cell, D = len(VOCAB), H, 2, readout='last')``: h_T of the last word before the verb -> was/were.
 
-    float32 by default (faster than float64 for these small matrices; gradient
-    checks need float64). ``cell_kwargs`` go to the cell (e.g. ``forget_bias=3.0``).
-    """
+    float32 by default (faster for these small matrices; gradient checks need float64). ``cell_kwargs`` go to
+    the cell (e.g. ``forget_bias=3.0``)."""
     return make_word_model(WORDS, cell, hidden_size, 2, readout="last", seed=seed, dtype=dtype, **cell_kwargs)
+
+
+def _check_data(data, where: str) -> None:
+    for split in ("train", "valid"):
+        if split not in data or len(data[split]) == 0:
+            raise ValueError(f"{where}: argument 'data' needs a non-empty '{split}' list (see load_dataset()).")
 
 
 def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *, steps: int = 400,
@@ -408,13 +418,35 @@ def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *,
     where = "train_model()"
     check_word_model(model, WORDS, where, output_size=2, readout="last", cells=("lstm", "rnn"),
                      maker="agreement.make_model()")
-    for split in ("train", "valid"):
-        if split not in data or len(data[split]) == 0:
-            raise ValueError(f"{where}: argument 'data' needs a non-empty '{split}' list (see load_dataset()).")
+    _check_data(data, where)
     valid = encode_sentences(data["valid"], model.dtype)
     return train(model, batch_sampler(data["train"], batch_size, model.dtype), steps=steps, lr=lr, seed=seed,
                  eval_batch=valid, eval_every=eval_every, evaluate=grouped_accuracy, target_accuracy=target_accuracy,
                  progress=progress, desc=desc)
+
+
+def train_model_seeds(cell: str, data: Mapping[str, Sequence[Sentence]], *, seeds=DEFAULT_SEEDS,
+                      hidden_size: int = 24, steps: int = 400, batch_size: int = 64, lr: float = 1e-2,
+                      target_accuracy: float | None = 0.995, eval_every: int = 25, length_seed: int = 0,
+                      dtype=np.float32, progress: bool = True, desc: str = "training seeds"
+                      ) -> tuple[SeededModel, SeedHistories]:
+    """One model per seed, trained together by ``lh.train_seeds``: (SeededModel, SeedHistories).
+
+    Seed s starts from the weights of ``make_model(cell, hidden_size, seed=s, dtype=dtype)`` and draws its
+    sentences with ``default_rng(s)``, but all seeds draw the same sequence of sentence LENGTHS (from
+    ``default_rng(length_seed)``; :func:`~.sentences.training.shared_length_sampler`), so one pass serves them
+    all; each seed stops once its accuracy on ``data['valid']`` reaches ``target_accuracy``. Each seed's run
+    equals ``lh.train`` of that model with a fresh such sampler and ``seed=s``; ``model.model(k)`` hands back
+    the trained model of ``seeds[k]``.
+    """
+    where = "train_model_seeds()"
+    _check_data(data, where)
+    model = SeededModel(cell, len(VOCAB), hidden_size, 2, seeds=seeds, readout="last", dtype=dtype)
+    make_batch = shared_length_sampler(WORDS, [s.prefix for s in data["train"]], [s.label for s in data["train"]],
+                                       batch_size, model.dtype, length_seed=length_seed, where=where, name="prefixes")
+    valid = encode_sentences(data["valid"], model.dtype)
+    return model, train_seeds(model, make_batch, steps=steps, lr=lr, eval_batch=valid, eval_every=eval_every,
+                              target_accuracy=target_accuracy, progress=progress, desc=desc)
 
 
 def verb_probabilities(model: SequenceModel, prefixes: Sequence[Sequence[str]]) -> np.ndarray:
@@ -443,9 +475,23 @@ def evaluate(model: SequenceModel, sentences: Sequence[Sentence], *, bins=DISTAN
     return errors_by(sentences, predictions(model, sentences), bins=bins)
 
 
+def subject_gradient_share(model: SequenceModel, sentences: Sequence[Sentence]) -> np.ndarray:
+    """(B,): ‖∂L/∂x_t‖ at the subject over the same at the last word read, per sentence (L its cross-entropy).
+
+    How strongly the model's answer (and so a training step) depends on the subject word, relative to the
+    word right before the verb; 1 at distance 1, where the subject is that word. ``model.grads`` are overwritten.
+    """
+    where = "subject_gradient_share()"
+    check_word_model(model, WORDS, where, output_size=2, readout="last", cells=("lstm", "rnn"),
+                     maker="agreement.make_model()")
+    return gradient_share(model, WORDS, [s.prefix for s in sentences], [s.label for s in sentences],
+                          [s.verb_index - s.distance for s in sentences], where=where, name="sentences")
+
+
 __all__ = ["NOUN_PAIRS", "VOCAB", "VERBS", "SLIDE_SENTENCE", "SLIDE_VARIANTS", "Sentence", "make_sentence",
            "tokenize", "split_at_verb", "unknown_words", "analyse", "last_noun_prediction", "first_noun_prediction",
            "encode", "encode_sentences", "group_by_length", "batch_sampler", "dataset_sentences", "dataset_text",
-           "parse_dataset", "load_dataset", "make_model", "train_model",
-           "verb_probabilities", "sentence_probabilities", "predictions", "DISTANCE_BINS", "distance_bin", "evaluate",
-           "error_table", "errors_by", "pooled_error", "seed_summary", "plot_errors", "plot_learning_curves"]
+           "parse_dataset", "load_dataset", "make_model", "train_model", "train_model_seeds", "verb_probabilities",
+           "sentence_probabilities", "predictions", "DISTANCE_BINS", "distance_bin", "evaluate", "best_setting",
+           "subject_gradient_share", "error_table", "errors_by", "pooled_error", "seed_summary", "seed_spread",
+           "plot_errors", "plot_error_spread", "plot_gradient_share", "plot_learning_curves", "plot_seed_curves"]

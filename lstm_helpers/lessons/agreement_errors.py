@@ -2,7 +2,9 @@
 
 :func:`errors_by` turns predicted classes (B,) on agreement sentences (anything with ``label``,
 ``distance``, ``attractors`` and ``context``, e.g. :class:`~lstm_helpers.lessons.agreement.Sentence`)
-into error tables {key: (count, error rate)}; :func:`plot_errors` draws them for every training run.
+into error tables {key: (count, error rate)}; :func:`plot_errors` draws them for every training run,
+:func:`plot_error_spread` as median and range over seeds; :func:`plot_gradient_share` draws how much of
+the gradient reaches the subject (``agreement.subject_gradient_share``) against distance.
 The names are also attributes of :mod:`lstm_helpers.lessons.agreement`.
 """
 from __future__ import annotations
@@ -66,13 +68,12 @@ def plot_errors(axes, per_seed: Mapping[str, Sequence[Mapping]], *, baseline: Ma
     """
     ax_d, ax_a = axes
     colors = dict(colors or {})
-    bins = None
+    bins = list(next(iter(per_seed.values()))[0]["distance"])
     for name, runs in per_seed.items():
         for seed, r in enumerate(runs):
             style = dict(color=colors.get(name), marker=SEED_MARKERS[seed % len(SEED_MARKERS)], lw=1.3, ms=5,
                          alpha=0.9, label=f"{name}, seed {seed}")
             rows = r["distance_no_attractor"]
-            bins = bins or list(r["distance"])
             ax_d.plot([bins.index(k) for k in rows], [100 * v[1] for v in rows.values()], **style)
             rows = r["attractors"]
             ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], **style)
@@ -80,8 +81,15 @@ def plot_errors(axes, per_seed: Mapping[str, Sequence[Mapping]], *, baseline: Ma
         rows = baseline["attractors"]
         ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], ls="--", lw=2, color=colors.get("last noun"),
                   label="last-noun shortcut")
-    ax_d.set_xticks(range(len(bins)), [f"{lo}–{hi}" for lo, hi in bins])
     a_max = max(k for runs in per_seed.values() for r in runs for k in r["attractors"])
+    return style_error_axes(axes, bins, a_max, trained_up_to)
+
+
+def style_error_axes(axes, bins, a_max: int, trained_up_to: tuple[int, int] | None = None):
+    """Ticks, symlog y scale, titles, grey bands beyond ``trained_up_to`` and one legend for the two panels of
+    :func:`plot_errors` / :func:`plot_error_spread` (``bins``: distance bins of axes[0]; ``a_max``: most attractors)."""
+    ax_d, ax_a = axes
+    ax_d.set_xticks(range(len(bins)), [f"{lo}–{hi}" for lo, hi in bins])
     if trained_up_to is not None:
         d_train, a_train = trained_up_to
         first_beyond = next((k for k, (lo, hi) in enumerate(bins) if hi > d_train), None)
@@ -109,3 +117,60 @@ def plot_errors(axes, per_seed: Mapping[str, Sequence[Mapping]], *, baseline: Ma
             labels.append(lab)
     ax_a.legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return axes
+
+
+def plot_error_spread(axes, spreads: Mapping[str, Mapping], *, baseline: Mapping | None = None,
+                      colors: Mapping[str, str] | None = None, trained_up_to: tuple[int, int] | None = None):
+    """Error (%) over seeds: median (line) and range (band) per model, against distance without attractors
+    (axes[0]) and against attractors (axes[1]); axes as in :func:`plot_errors`.
+
+    Args:
+        spreads: {name: :func:`~lstm_helpers.lessons.sentences.runs.seed_spread` of the model's runs}.
+        baseline, colors, trained_up_to: as in :func:`plot_errors`.
+    """
+    ax_d, ax_a = axes
+    colors = dict(colors or {})
+    bins = list(next(iter(spreads.values()))["distance"])
+    for name, spread in spreads.items():
+        n = spread["overall"].n
+        for ax, rows in ((ax_d, spread["distance_no_attractor"]), (ax_a, spread["attractors"])):
+            keys = list(rows)
+            x = [bins.index(k) for k in keys] if ax is ax_d else keys
+            med = [100 * rows[k][1].median for k in keys]
+            ax.fill_between(x, [100 * rows[k][1].low for k in keys], [100 * rows[k][1].high for k in keys],
+                            color=colors.get(name), alpha=0.18, lw=0)
+            ax.plot(x, med, color=colors.get(name), marker="o", ms=5, lw=1.8,
+                    label=f"{name}: median and range over {n} seeds" if ax is ax_a else None)
+    if baseline is not None:
+        rows = baseline["attractors"]
+        ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], ls="--", lw=2, color=colors.get("last noun"),
+                  label="last-noun shortcut")
+    a_max = max(k for spread in spreads.values() for k in spread["attractors"])
+    return style_error_axes(axes, bins, a_max, trained_up_to)
+
+
+def plot_gradient_share(ax, shares: Mapping[str, Sequence], distances, *, colors: Mapping[str, str] | None = None,
+                        bins=DISTANCE_BINS):
+    """How much of the gradient reaches the subject, against distance: median over sentences per bin,
+    one thin line per seed, one colour per model; log y axis.
+
+    Args:
+        shares: {name: [(B,) shares of seed 0, seed 1, …]} (``agreement.subject_gradient_share``).
+        distances: (B,) subject–verb distance of each sentence.
+    """
+    colors = dict(colors or {})
+    distances = np.asarray(distances)
+    which = np.array([bins.index(distance_bin(int(d), bins)) for d in distances])
+    present = sorted(set(which.tolist()))
+    for name, runs in shares.items():
+        for k, share in enumerate(runs):
+            share = np.asarray(share)
+            ax.plot(present, [np.median(share[which == b]) for b in present], color=colors.get(name), lw=1.2,
+                    marker="o", ms=3, alpha=0.8, label=f"{name}, {len(runs)} seeds" if k == 0 else None)
+    ax.set_yscale("log")
+    ax.set_xticks(present, [f"{bins[b][0]}–{bins[b][1]}" for b in present])
+    ax.set_title("At the start of training: gradient reaching the subject")
+    ax.set_xlabel("distance from subject to verb (words)")
+    ax.set_ylabel("‖∂L/∂x‖ at the subject / at the last word (median)")
+    ax.legend(fontsize=8)
+    return ax
