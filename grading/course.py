@@ -18,7 +18,10 @@ grade:    generate_assignment (records the source cells in a fresh gradebook), t
           a file that is not a notebook likewise. An item with an edited read-only cell or a flood of output
           scores 0 with the reason in the feedback (grading/course_preprocessors.py: FlagModifiedCells,
           LimitOutputSize, ZeroFlaggedItems). Every (student, notebook) pair ends up in the gradebook. Writes <dir>/grades.csv, <dir>/feedback/<student>/<nb>.html,
-          <dir>/gradebook.db and <dir>/grading_log.json (status, reason and seconds per submission).
+          <dir>/gradebook.db and <dir>/grading_log.json (status, reason and seconds per submission, the
+          items set to 0 after the kernel's tests and why, the isolated re-check and the tamper audit).
+          The kernel and the re-checks run sandboxed (grading/sandbox.py, grading/recheck.py,
+          grading/README.md): $GRADE_SANDBOX_DIR (<tmp>/sandbox) holds their jail mount point and sockets.
 """
 from __future__ import annotations
 
@@ -37,6 +40,8 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(ROOT / "grading") not in sys.path:
+    sys.path.insert(0, str(ROOT / "grading"))     # sandbox.py, audit.py
 CONFIG = ROOT / "grading" / "nbgrader_config.py"
 NOTEBOOKS = ROOT / "notebooks"
 DATA = ROOT / "data"
@@ -164,6 +169,10 @@ def grade(submissions: pathlib.Path, cell_timeout: int, wall_limit: float | None
         os.environ["GRADE_CELL_TIMEOUT"] = str(cell_timeout)
         timing_file = tmp / "timing.jsonl"
         os.environ["GRADE_TIMING_FILE"] = str(timing_file)
+        report_file = tmp / "report.jsonl"
+        os.environ["GRADE_REPORT_FILE"] = str(report_file)
+        (tmp / "sandbox").mkdir(mode=0o700)
+        os.environ["GRADE_SANDBOX_DIR"] = str(tmp / "sandbox")
         course, worker = make_course(tmp, notebooks)
         for student in students:
             (course / "autograded" / student).mkdir(parents=True)
@@ -191,8 +200,10 @@ def grade(submissions: pathlib.Path, cell_timeout: int, wall_limit: float | None
                     res = {"success": False, "error": f"grading stopped after {limit:.0f} s (wall-clock limit)", "log": ""}
                     worker = Worker(course, tmp / "worker.log")
                 entry["seconds"] = time.perf_counter() - t0
-                if res["success"] and (course / "autograded" / student / nb.stem / nb.name).exists():
+                graded_nb = course / "autograded" / student / nb.stem / nb.name
+                if res["success"] and graded_nb.exists():
                     entry["status"] = "graded"
+                    entry["zeroed"] = _flags(graded_nb)
                 else:
                     entry["status"] = "failed"
                     entry["reason"] = (res["error"] if "wall-clock" in res["error"]
@@ -222,12 +233,49 @@ def grade(submissions: pathlib.Path, cell_timeout: int, wall_limit: float | None
             for line in timing_file.read_text().splitlines():
                 r = json.loads(line)
                 runs[(r["student"], r["assignment"])] = r["run_seconds"]
+        reports = _reports(report_file)
         for entry in log:
-            entry["notebook_run_seconds"] = runs.get((entry["student"], entry["assignment"]))
+            key = (entry["student"], entry["assignment"])
+            entry["notebook_run_seconds"] = runs.get(key)
             entry.pop("log", None)
+            if key in reports.get("recheck", {}):
+                entry["recheck"] = reports["recheck"][key]["items"]
+                entry["recheck_seconds"] = reports["recheck"][key]["seconds"]
+            if key in reports.get("audit", {}):
+                entry["audit"] = reports["audit"][key]
         shutil.copy(course / "gradebook.db", submissions / "gradebook.db")
     (submissions / "grading_log.json").write_text(json.dumps(log, indent=1), encoding="utf-8")
     return log
+
+
+def _flags(path: pathlib.Path) -> list[dict]:
+    """The items an autograded notebook's grading set to 0, with the reasons (course_preprocessors.add_flag)."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("lstm_grader", {})
+    except (ValueError, KeyError):
+        return []
+    return [{"item": f["item"], "reason": f["reason"]} for f in meta.get("flags", [])]
+
+
+def _reports(path: pathlib.Path) -> dict:
+    """kind -> (student, notebook) -> data, from the lines grading/recheck.py appended (the last one wins)."""
+    out: dict = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            out.setdefault(r["kind"], {})[(r["student"], r["assignment"])] = r["data"]
+    return out
+
+
+def audit_lines(log: list[dict]) -> list[str]:
+    """One line per student: the tamper audit's findings in all their notebooks (or none)."""
+    import audit
+
+    by_student: dict[str, list] = {}
+    for e in log:
+        by_student.setdefault(e["student"], [])
+        by_student[e["student"]] += [dict(f, cell=f"{e['assignment']}: {f.get('cell', '')}") for f in e.get("audit", [])]
+    return [f"audit {s:>20}: {audit.summary(found)}" for s, found in by_student.items()]
 
 
 def _count_cells(path: pathlib.Path) -> int:
@@ -268,11 +316,19 @@ def main(argv=None) -> None:
         for path in release(args.out):
             print(f"wrote {path}")
     else:
+        import sandbox
+
+        print(sandbox.describe(), flush=True)
         log = grade(args.submissions, args.cell_timeout)
         for e in log:
             extra = f"  ({e['reason']})" if e["reason"] else ""
+            zeroed = ", ".join(sorted({z["item"] for z in e.get("zeroed", [])}))
+            extra += f"  [0 after grading checks: {zeroed}]" if zeroed else ""
             print(f"{e['student']:>20} {e['assignment']:<28} {e['status']:<8} {e['seconds']:6.1f} s{extra}")
-        print(f"wrote {args.submissions / 'grades.csv'} and {args.submissions / 'feedback'}/")
+        for line in audit_lines(log):
+            print(line)
+        print(f"wrote {args.submissions / 'grades.csv'}, {args.submissions / 'feedback'}/ and "
+              f"{args.submissions / 'grading_log.json'}")
 
 
 if __name__ == "__main__":

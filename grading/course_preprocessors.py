@@ -17,8 +17,10 @@ Items. A graded item is one grade cell ('<id>_tests') and the cells named '<id>'
 '<id>_check', ... ('<id>' or '<id>_<anything>'). Flags travel in the notebook metadata
 (``nb.metadata["lstm_grader"]["flags"]``: a list of {"item", "grade_cells", "reason"}), from the
 sanitize pass (FlagModifiedCells) through the autograded notebook to ZeroFlaggedItems.
-TimedExecute          autograde: nbgrader's Execute that appends how long the notebook took to run
-                      (kernel start to shutdown) to the file named by $GRADE_TIMING_FILE.
+TimedExecute          autograde: nbgrader's Execute in a sandboxed kernel (kernel_sandbox.py) that
+                      appends how long the notebook took to run (kernel start to shutdown) to the file
+                      named by $GRADE_TIMING_FILE, and survives a kernel that dies: the cell it died in
+                      flags its item and the notebook runs again without that cell.
 
 remove_hidden_tests(source, begin, end) is what nbgrader's ClearHiddenTests does to a cell's source
 (FlagModifiedCells compares a submitted test cell with the released one).
@@ -29,7 +31,8 @@ import json
 import os
 import time
 
-from nbformat.v4 import new_markdown_cell
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer, Unicode
@@ -78,6 +81,16 @@ def add_flag(nb, item: str, grade_cells: list[str], reason: str) -> None:
     """Record in the notebook metadata that ``item`` (its ``grade_cells``) scores 0, and why."""
     nb.metadata.setdefault(FLAGS_KEY, {}).setdefault("flags", []).append(
         {"item": item, "grade_cells": list(grade_cells), "reason": reason})
+
+
+def owner_item(nb, k: int) -> tuple[str | None, list[str]]:
+    """The item cell ``k`` belongs to and that item's grade cells: by its own grade_id if it has one, else
+    that of the nearest cell above it that belongs to an item, else below it; (None, []) if none."""
+    gids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    grade_cells = [g for c, g in zip(nb.cells, gids) if g and c.metadata.get("nbgrader", {}).get("grade")]
+    owner = gids[k] or next((g for g in gids[k::-1] if item_of(g, grade_cells)[0]), None) \
+        or next((g for g in gids[k:] if item_of(g, grade_cells)[0]), None)
+    return item_of(owner, grade_cells)
 
 
 def exercises_start(nb) -> int | None:
@@ -241,7 +254,6 @@ class LimitOutputSize(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         start = exercises_start(nb)
         gids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
-        grade_cells = [g for c, g in zip(nb.cells, gids) if g and c.metadata.get("nbgrader", {}).get("grade")]
         flagged = set()
         for k, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or start is None or k < start:
@@ -249,9 +261,7 @@ class LimitOutputSize(NbGraderPreprocessor):
             chars = self._size(cell)
             if chars <= self.zero_above_chars:
                 continue
-            owner = gids[k] or next((g for g in gids[k::-1] if item_of(g, grade_cells)[0]), None) \
-                or next((g for g in gids[k:] if item_of(g, grade_cells)[0]), None)
-            item, cells = item_of(owner, grade_cells)
+            item, cells = owner_item(nb, k)
             if item and item not in flagged:
                 flagged.add(item)
                 add_flag(nb, item, cells, self.reason_zero.format(item=item, cell=gids[k] or f"#{k}", chars=chars,
@@ -307,12 +317,40 @@ class ZeroFlaggedItems(NbGraderPreprocessor):
 
 
 class TimedExecute(Execute):
-    """Execute, and record the notebook's run time (fresh kernel, first to last cell) for the timing test."""
+    """Execute in a sandboxed kernel (kernel_sandbox.SandboxKernelManager), record how long the notebook
+    took (fresh kernel, first to last cell; for the timing test), and survive a kernel that dies: the
+    cell that was running when it died (os._exit, a crash) gets an error output and flags its item, and
+    the notebook runs again from the start without that cell (at most ``max_kernel_deaths`` times)."""
+
+    max_kernel_deaths = Integer(3, help="kernel deaths survived per notebook").tag(config=True)
+    reason_died = Unicode(
+        "Item `{item}` scores 0: the kernel died while running cell `{cell}` (os._exit, a crash or a limit of "
+        "the sandbox). The notebook was run again from the start without that cell.",
+    ).tag(config=True)
+
+    def __init__(self, **kwargs):
+        from kernel_sandbox import SandboxKernelManager   # not at import time: release needs no kernel
+        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
+        super().__init__(**kwargs)
 
     def preprocess(self, nb, resources=None, km=None):
         t0 = time.perf_counter()
+        self._dead: set[int] = set()
+        self._current = None
         try:
-            return super().preprocess(nb, resources, km=km)
+            while True:
+                try:
+                    return super().preprocess(nb, resources, km=km)
+                except DeadKernelError:
+                    k = self._current
+                    if k is None or k in self._dead or len(self._dead) >= self.max_kernel_deaths:
+                        raise
+                    self._dead.add(k)
+                    item, cells = owner_item(nb, k)
+                    gid = nb.cells[k].metadata.get("nbgrader", {}).get("grade_id") or f"#{k}"
+                    self.log.warning("the kernel died in cell %s; running the notebook again without it", gid)
+                    if item:
+                        add_flag(nb, item, cells, self.reason_died.format(item=item, cell=gid))
         finally:
             path = os.environ.get("GRADE_TIMING_FILE")
             if path:
@@ -320,3 +358,15 @@ class TimedExecute(Execute):
                 with open(path, "a", encoding="utf-8") as f:
                     f.write(json.dumps({"student": info.get("student"), "assignment": info.get("assignment"),
                                         "run_seconds": time.perf_counter() - t0}) + "\n")
+
+    def preprocess_cell(self, cell, resources, index):
+        self._current = index
+        if index in self._dead:
+            cell.outputs = [new_output("error", ename="KernelDied",
+                                       evalue="the kernel died while running this cell",
+                                       traceback=["KernelDied: the kernel died while running this cell (os._exit, "
+                                                  "a crash or a limit of the sandbox); the notebook was run again "
+                                                  "from the start without it."])]
+            cell.execution_count = None
+            return cell, self.resources
+        return super().preprocess_cell(cell, resources, index)

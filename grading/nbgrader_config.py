@@ -44,6 +44,13 @@ c.LimitOutputSize.max_chars = 20_000
 c.LimitOutputSize.zero_above_chars = 1_000_000
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, FlagModifiedCells,
                                       CheckCellMetadata]
-c.Autograde.autograde_preprocessors = [TimedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutputSize,
-                                       LimitOutput, SaveAutoGrades, ZeroFlaggedItems, AssignLatePenalties,
-                                       CheckCellMetadata]
+#
+# Grades are decided outside the student's kernel (grading/recheck.py, grading/sandbox.py): the kernel runs
+# sandboxed (no network, no course tree, unprivileged, limits); TamperAudit reports suspicious code in the
+# answer cells (never scored); after SaveAutoGrades, IsolatedRecheck re-runs every item that scored, on
+# its own in a fresh sandboxed process on secret inputs, and flags it when the result is wrong.
+c.IsolatedRecheck.wall = float(os.environ.get("GRADE_RECHECK_WALL", "10"))
+# (grading/recheck.py is named, not imported: it loads numpy and lstm_helpers, which only autograding needs)
+c.Autograde.autograde_preprocessors = ["recheck.TamperAudit", TimedExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutputSize, LimitOutput, SaveAutoGrades, "recheck.IsolatedRecheck",
+                                       ZeroFlaggedItems, AssignLatePenalties, CheckCellMetadata]

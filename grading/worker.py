@@ -41,6 +41,8 @@ def main() -> None:
             if cmd == "generate_assignment":
                 res = api.generate_assignment(job["assignment"], force=True, create=True)
             elif cmd == "autograde":
+                import recheck                          # the re-check servers start while the kernel runs
+                recheck.pool()
                 res = api.autograde(job["assignment"], job["student"], force=True, create=True)
             elif cmd == "generate_feedback":
                 res = api.generate_feedback(job["assignment"], job.get("student"), force=True)
