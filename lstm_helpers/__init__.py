@@ -19,7 +19,7 @@ Where each notebook's code lives:
     notebook                         lessons/ (and slides/)               widgets/            selfcheck/
     00 start here                    —                                    start_here          —
     01 RNN gradient decay            vanishing                            gradient_decay      rnn
-    02 the memory gap                memory_span                          —                   —
+    02 the memory gap                memory_span, span_search             —                   —
     03 the cell state                memory_sim, diagram                  memory_simulator    —
     04 forget gate                   toy_sentences, slides/gates          forget_gate         gates
     05 input gate                    toy_sentences, slides/gates          input_gate          gates
@@ -59,8 +59,8 @@ from .engine import seeded
 from .engine.seeded import SeededModel, SeedHistories, train_seeds
 from .slides import bptt, gates
 from .lessons import (agreement, agreement_errors, architectures, charlm, comparison, continual, diagram,
-                      gate_table, memory_sim, memory_span, music, sentence_corpus, sentences, seq2seq, toy_sentences,
-                      vanishing)
+                      gate_table, memory_sim, memory_span, music, sentence_corpus, sentences, seq2seq, span_search,
+                      toy_sentences, vanishing)
 from .lessons.vanishing import (DecayExperiment, clipping_effect, derivative_bound, growth_per_step,
                                 largest_singular_value, last_state_gradients, mean_derivative, pascanu_bound,
                                 scalar_powers, scale_to_largest_singular_value, state_jacobian_bptt,

@@ -2,6 +2,7 @@
 
     vanishing        01  gradient decay through a vanilla RNN, the Pascanu bound, clipping
     memory_span      02  measured memory span of RNN and LSTM on the recall task
+    span_search      02  the span per seed (lag ladder + bisection), RNN and LSTM starts, each at its best rate
     memory_sim       03  the memory simulator: what an RNN and an LSTM keep of a note
     diagram          03  the LSTM cell diagram (any gate highlighted)
     toy_sentences    04–06  the hand-wired cat/dog LSTM the gate notebooks open up
