@@ -1,29 +1,41 @@
-"""Time one training step of S seeds trained together against one seed with the one-seed engine.
+"""Time S seeds trained together against one seed: per training step (one process) and per whole run (1-2).
 
-    .venv/bin/python benchmarks/bench_seeds.py             # the table
-    .venv/bin/python benchmarks/bench_seeds.py --json      # a JSON list, one object per (configuration, S)
-    .venv/bin/python benchmarks/bench_seeds.py --help      # rounds, repeats, configurations, seed counts
-
-One step = forward, softmax cross-entropy, backward, per-seed global-norm clipping (1.0) and an Adam
-update. One-seed engine: ``lh.SequenceModel.forward``, ``lh.softmax_cross_entropy``, ``.backward``,
-``lh.clip_grad_norm``, ``lh.Adam.step``. Seeds together: ``SeededModel.forward_backward``,
-``clip_seed_grads``, ``SeedAdam.step`` for S seeds, each seed on its own batch (drawn by the lesson's
-batch function with that seed's generator, as ``train_seeds`` draws it).
+    .venv/bin/python benchmarks/bench_seeds.py                  # both tables (5-10 minutes)
+    .venv/bin/python benchmarks/bench_seeds.py --json           # a JSON list, one object per (config, S, measure)
+    .venv/bin/python benchmarks/bench_seeds.py --parts step     # only the per-step CPU table (about a minute)
+    .venv/bin/python benchmarks/bench_seeds.py --help           # rounds, repeats, configurations, seed counts
 
 Configurations (the notebooks' training runs): 02 recall task at lag 100 (LSTM H 8 with chrono init,
 RNN H 16; B 16, T 102; notebook 10's memory-span runs are the same), 08 word-level language model
 (LSTM H 16, B 32, T 21, a read-out at every step), 09 agreement (float32; H 32, B 32 and the notebook's
-H 24, B 64; sentences of the median length T 13), 10 gate ablation on the continual task (LSTM H 8,
-B 16, T 30, read-out at every step).
+H 24, B 64), 10 gate ablation on the continual task (LSTM H 8, B 16, T 30, read-out at every step).
+09's sentences differ in length: "T13" rows use batches of the median length 13 only ('step' only),
+"drawn T" rows draw each batch with the lesson's sampler, as the notebook does (each seed its own
+length, 2 to 36; ``train_seeds`` runs them in one pass, each seed its own number of steps).
 
-Method: one BLAS thread (environment variables before numpy is imported, and threadpoolctl), so a
-step runs on one thread and its cost is that thread's CPU time (``time.thread_time``). In every round
-each case is timed in turn (one seed, then S = 5, then S = 8; the order rotates from round to round
-so that a change in machine load hits all): 3 warm-up steps, then the median of ``--repeats`` steps.
-Reported: the median over rounds of those medians, and ratio = time of all seeds / time of one seed
-(target: <= 2.5 for 5 seeds, <= 4 for 8). The wall-clock ratio is printed too: on an idle machine
-the two agree, but the machine is shared, and with more runnable processes than cores the wall
-clock also counts the time a step waits for a CPU (the load average is printed with the table).
+Two measures, each against the same work for one seed (target: ratio <= 2.5 for 5 seeds, <= 4 for 8):
+
+* ``step`` - thread CPU time of ONE training step in ONE process: forward, softmax cross-entropy,
+  backward, per-seed global-norm clipping (1.0), Adam. One seed: the one-seed engine
+  (``lh.SequenceModel.forward``, ``lh.softmax_cross_entropy``, ``.backward``, ``lh.clip_grad_norm``,
+  ``lh.Adam.step``); S seeds: ``SeededModel.forward_backward``, ``clip_seed_grads``, ``SeedAdam.step``,
+  each seed on its own batch. This is what S seeds cost on a machine whose other core is busy (e.g.
+  ``make test``, two nbval workers on two cores). Thread CPU time, not wall time, so that waiting for
+  a CPU on a shared machine does not count (the cache and memory bandwidth that other jobs use still do).
+* ``run`` - a WHOLE training run of N steps: ``lh.train`` of one seed against ``lh.train_seeds`` of S
+  seeds with ``workers=1`` and ``workers=2`` (the second process is forked inside the call: its start
+  counts), batches drawn by ``make_batch`` in the loop (its cost counts too), no evaluation. The ratio
+  is that of the CPU time of the busiest process (this process, or the forked worker, counted by
+  ``os.times`` once it has been waited for): on idle cores that is the wall time a student waits, and
+  unlike the wall time it does not grow when other jobs keep the cores busy. The measured wall ratio is printed beside it;
+  with 2 workers it only shows the gain when the second core is free (``make test`` runs two nbval
+  workers on two cores: there ``workers=2`` saves nothing, and the ``step`` ratio is what counts).
+
+Method: one BLAS thread (environment variables before numpy is imported, and threadpoolctl). Rounds
+are interleaved: in every round each case of a configuration is timed in turn, the order rotating from
+round to round, so that a change in machine load hits all cases; reported is the median over rounds.
+``step``: per round 3 warm-up steps, then the median of ``--repeats`` steps (the mean over a fixed
+pool of drawn batches for "drawn T"). ``run``: per round one run of each case.
 """
 from __future__ import annotations
 
@@ -45,19 +57,26 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import lstm_helpers as lh  # noqa: E402
-from lstm_helpers.engine.seeded import SeedAdam, SeededModel, clip_seed_grads  # noqa: E402
+from lstm_helpers.engine.seeded import SeedAdam, SeededModel, clip_seed_grads, train_seeds  # noqa: E402
+from lstm_helpers.engine.seeded.parallel import fork_available  # noqa: E402
 from lstm_helpers.lessons import agreement, continual, sentence_corpus  # noqa: E402
 
 TARGETS = {5: 2.5, 8: 4.0}
 AGREEMENT_T = 13          # the median sentence length of the agreement training set
+POOL = 12                 # drawn-length configurations: steps of batches timed in turn (per seed)
+MEASURES = {"step": "thread CPU time of one training step, one process",
+            "run": "CPU time of the busiest process in a whole training run of {steps} steps (process start "
+                   "included): the wall time on idle cores"}
 
 
 def recall(rng, batch=16, lag=100):
     return lh.recall_batch(rng, batch, lag)
 
 
-def _agreement_batches(batch: int, dtype):
+def _agreement_sampler(batch: int, dtype, fixed_length: bool):
     sample = agreement.batch_sampler(agreement.load_dataset(ROOT / "data" / "agreement.tsv")["train"], batch, dtype)
+    if not fixed_length:
+        return sample
 
     def make_batch(rng):
         while True:                 # a batch of the median length (the sampler draws the length first)
@@ -68,42 +87,70 @@ def _agreement_batches(batch: int, dtype):
 
 
 def configurations() -> dict:
-    """name -> (model kwargs, make_batch(rng))."""
+    """name -> (model kwargs, make_batch(rng), steps of a whole run, or None: no 'run' measure).
+
+    The "T13" rows are a stand-in for 'step' only: their make_batch draws until the length is 13,
+    which a run would time too; the notebook's runs are the "drawn T" rows."""
     chrono = {"forget_bias": "chrono", "chrono_max_lag": 300}
     f32 = np.float32
+    V, A = len(sentence_corpus.VOCAB), len(agreement.VOCAB)
     return {
-        "02 LSTM recall H8 B16 T102": (dict(cell="lstm", input_size=9, hidden_size=8, output_size=4, **chrono), recall),
-        "02 RNN recall H16 B16 T102": (dict(cell="rnn", input_size=9, hidden_size=16, output_size=4), recall),
+        "02 LSTM recall H8 B16 T102": (dict(cell="lstm", input_size=9, hidden_size=8, output_size=4, **chrono),
+                                       recall, 100),
+        "02 RNN recall H16 B16 T102": (dict(cell="rnn", input_size=9, hidden_size=16, output_size=4), recall, 200),
         "08 LSTM language model H16 B32 T21": (
-            dict(cell="lstm", input_size=len(sentence_corpus.VOCAB), hidden_size=16,
-                 output_size=len(sentence_corpus.VOCAB), readout="all"), sentence_corpus.batch_sampler(32, 3)),
+            dict(cell="lstm", input_size=V, hidden_size=16, output_size=V, readout="all"),
+            sentence_corpus.batch_sampler(32, 3), 150),
         "09 LSTM agreement H32 B32 T13 f32": (
-            dict(cell="lstm", input_size=len(agreement.VOCAB), hidden_size=32, output_size=2, dtype=f32),
-            _agreement_batches(32, f32)),
+            dict(cell="lstm", input_size=A, hidden_size=32, output_size=2, dtype=f32),
+            _agreement_sampler(32, f32, True), None),
         "09 RNN agreement H32 B32 T13 f32": (
-            dict(cell="rnn", input_size=len(agreement.VOCAB), hidden_size=32, output_size=2, dtype=f32),
-            _agreement_batches(32, f32)),
+            dict(cell="rnn", input_size=A, hidden_size=32, output_size=2, dtype=f32),
+            _agreement_sampler(32, f32, True), None),
         "09 LSTM agreement H24 B64 T13 f32 (notebook)": (
-            dict(cell="lstm", input_size=len(agreement.VOCAB), hidden_size=24, output_size=2, dtype=f32),
-            _agreement_batches(64, f32)),
+            dict(cell="lstm", input_size=A, hidden_size=24, output_size=2, dtype=f32),
+            _agreement_sampler(64, f32, True), None),
         "09 RNN agreement H24 B64 T13 f32 (notebook)": (
-            dict(cell="rnn", input_size=len(agreement.VOCAB), hidden_size=24, output_size=2, dtype=f32),
-            _agreement_batches(64, f32)),
+            dict(cell="rnn", input_size=A, hidden_size=24, output_size=2, dtype=f32),
+            _agreement_sampler(64, f32, True), None),
+        "09 LSTM agreement H24 B64 drawn T f32 (notebook)": (
+            dict(cell="lstm", input_size=A, hidden_size=24, output_size=2, dtype=f32),
+            _agreement_sampler(64, f32, False), 200),
+        "09 RNN agreement H24 B64 drawn T f32 (notebook)": (
+            dict(cell="rnn", input_size=A, hidden_size=24, output_size=2, dtype=f32),
+            _agreement_sampler(64, f32, False), 300),
         "10 LSTM ablation H8 B16 T30": (
             dict(cell="lstm", input_size=continual.NUM_TOKENS, hidden_size=8, output_size=continual.NUM_SYMBOLS,
-                 readout="all"), lambda rng: continual.continual_batch(rng, 16, 30)),
+                 readout="all"), lambda rng: continual.continual_batch(rng, 16, 30), 200),
     }
 
 
-def one_seed_step(kwargs: dict, batch):
+def _split(kwargs: dict):
     kw = dict(kwargs)
-    model = lh.SequenceModel(kw.pop("cell"), kw.pop("input_size"), kw.pop("hidden_size"), kw.pop("output_size"),
-                             seed=0, **kw)
-    x, y = batch
-    x = x.astype(model.dtype)
+    return (kw.pop("cell"), kw.pop("input_size"), kw.pop("hidden_size"), kw.pop("output_size")), kw
+
+
+def one_seed_model(kwargs: dict):
+    args, kw = _split(kwargs)
+    return lh.SequenceModel(*args, seed=0, **kw)
+
+
+def seeded_model(kwargs: dict, S: int):
+    args, kw = _split(kwargs)
+    return SeededModel(*args, seeds=S, **kw)
+
+
+# ----------------------------------------------------------------------------- measure 'step'
+def one_seed_step(kwargs: dict, pool):
+    """pool: batches (x, y) taken in turn, one per step."""
+    model = one_seed_model(kwargs)
+    pool = [(x.astype(model.dtype), y) for x, y in pool]
     opt = lh.Adam(model.parameters(), lr=1e-3)
+    turn = [0]
 
     def step():
+        x, y = pool[turn[0] % len(pool)]
+        turn[0] += 1
         logits = model.forward(x)
         _, d_logits = lh.softmax_cross_entropy(logits, y)
         model.backward(d_logits)
@@ -113,97 +160,181 @@ def one_seed_step(kwargs: dict, batch):
     return step
 
 
-def seeds_step(kwargs: dict, batches, S: int):
-    kw = dict(kwargs)
-    model = SeededModel(kw.pop("cell"), kw.pop("input_size"), kw.pop("hidden_size"), kw.pop("output_size"),
-                        seeds=S, **kw)
-    x = np.stack([b[0] for b in batches[:S]]).astype(model.dtype)
-    y = np.stack([b[1] for b in batches[:S]])
+def seeds_step(kwargs: dict, pool, S: int):
+    """pool: steps, each a list of one batch per seed (at least S), taken in turn."""
+    model = seeded_model(kwargs, S)
+    pool = [([b[0].astype(model.dtype) for b in batches[:S]], np.stack([b[1] for b in batches[:S]]))
+            for batches in pool]
     opt = SeedAdam(model.flat_parameters(), lr=1e-3)
+    turn = [0]
 
     def step():
+        x, y = pool[turn[0] % len(pool)]
+        turn[0] += 1
         model.forward_backward(x, y)
         clip_seed_grads(model.grads, 1.0, scale=model.flat_grads)
         opt.step(model.flat_grads)
     return step
 
 
-def median_seconds(step, repeats: int) -> tuple[float, float]:
-    """Median (CPU, wall) seconds of ``repeats`` steps after 3 warm-up steps."""
+def step_seconds(step, repeats: int, pooled: bool) -> float:
+    """Thread CPU seconds of a step: median of ``repeats`` steps after 3 warm-up steps (pooled: their mean)."""
     for _ in range(3):
         step()
-    cpu, wall = [], []
+    cpu = []
     for _ in range(repeats):
-        c0, w0 = time.thread_time(), time.perf_counter()
+        c0 = time.thread_time()
         step()
         cpu.append(time.thread_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return statistics.median(cpu), statistics.median(wall)
+    return statistics.fmean(cpu) if pooled else statistics.median(cpu)
 
 
-def measure(names, seed_counts, rounds: int, repeats: int) -> list[dict]:
-    configs = configurations()
+def interleaved(cases: list, rounds: int, timer) -> dict:
+    """{key: median over rounds of timer(case)}, the order of the cases rotating from round to round."""
+    times: dict = {key: [] for key, _ in cases}
+    for r in range(rounds):
+        k = r % len(cases)
+        for key, case in cases[k:] + cases[:k]:
+            times[key].append(timer(case))
+    return {key: statistics.median(v) for key, v in times.items()}
+
+
+def measure_steps(name: str, seed_counts, rounds: int, repeats: int) -> list[dict]:
+    """Fixed-shape configurations: one batch per seed, the median step. Drawn lengths: a pool of POOL steps of
+    batches per seed; S seeds run the steps of seeds 0 … S−1, one seed runs each of those S·POOL batches in
+    turn (the same lengths), and a round's time is the mean over the whole pool."""
+    kwargs, make_batch, _ = configurations()[name]
+    drawn = "drawn" in name
+    rngs = [np.random.default_rng(s) for s in range(max(seed_counts))]
+    pool = [[make_batch(rng) for rng in rngs] for _ in range(POOL if drawn else 1)]   # pool[step][seed]
+    load0 = os.getloadavg()[0]
+    if drawn:
+        cases = [(("one", S), (one_seed_step(kwargs, [b for batches in pool for b in batches[:S]]), POOL * S))
+                 for S in seed_counts]
+        cases += [(S, (seeds_step(kwargs, pool, S), POOL)) for S in seed_counts]
+    else:
+        cases = [("one", (one_seed_step(kwargs, [pool[0][0]]), repeats))]
+        cases += [(S, (seeds_step(kwargs, pool, S), repeats)) for S in seed_counts]
+    med = interleaved(cases, rounds, lambda case: step_seconds(case[0], case[1], drawn))
+    return [_row(name, kwargs, S, 1, "step", med[("one", S) if drawn else "one"], med[S], rounds,
+                 POOL if drawn else repeats, (load0, os.getloadavg()[0])) for S in seed_counts]
+
+
+# ----------------------------------------------------------------------------- measure 'run'
+def measure_runs(name: str, seed_counts, rounds: int, steps: int | None, worker_counts) -> list[dict]:
+    kwargs, make_batch, default_steps = configurations()[name]
+    if default_steps is None:
+        return []
+    steps = steps or default_steps
+    load0 = os.getloadavg()[0]
+
+    def one():        # the model is built inside the timed call on both sides
+        lh.train(one_seed_model(kwargs), make_batch, steps=steps, seed=0, progress=False)
+
+    def many(S, w):
+        return lambda: train_seeds(seeded_model(kwargs, S), make_batch, steps=steps, progress=False, workers=w)
+
+    cases = [("one", one)] + [((S, w), many(S, w)) for S in seed_counts for w in worker_counts]
+    times = {key: [] for key, _ in cases}
+    for r in range(rounds):
+        k = r % len(cases)
+        for key, run in cases[k:] + cases[:k]:
+            times[key].append(_clocks(run))
+    med = {key: [statistics.median(t[i] for t in v) for i in range(3)] for key, v in times.items()}
+    load = (load0, os.getloadavg()[0])
     rows = []
-    for name in names:
-        kwargs, make_batch = configs[name]
-        batches = [make_batch(np.random.default_rng(s)) for s in range(max(seed_counts))]
-        cases = [("one", one_seed_step(kwargs, batches[0]))]
-        cases += [(S, seeds_step(kwargs, batches, S)) for S in seed_counts]
-        times = {key: [] for key, _ in cases}
-        for r in range(rounds):
-            k = r % len(cases)
-            for key, step in cases[k:] + cases[:k]:
-                times[key].append(median_seconds(step, repeats))
-        one_cpu, one_wall = (statistics.median(t[i] for t in times["one"]) for i in (0, 1))
-        dtype = np.dtype(kwargs.get("dtype", np.float64)).name
-        for S in seed_counts:
-            cpu, wall = (statistics.median(t[i] for t in times[S]) for i in (0, 1))
-            rows.append({"config": name, "seeds": S, "dtype": dtype, "clock": "thread CPU time",
-                         "seconds_one_seed": one_cpu, "seconds_all_seeds": cpu, "ratio": cpu / one_cpu,
-                         "wall_seconds_one_seed": one_wall, "wall_seconds_all_seeds": wall, "wall_ratio": wall / one_wall,
-                         "target": TARGETS.get(S),
-                         "meets_target": None if S not in TARGETS else bool(cpu / one_cpu <= TARGETS[S]),
-                         "rounds": rounds, "repeats": repeats, "load_average": os.getloadavg()[0]})
+    for S in seed_counts:
+        for w in worker_counts:
+            (wall1, cpu1, _), (wall, cpu, busiest) = med["one"], med[(S, w)]
+            row = _row(name, kwargs, S, w, "run", cpu1, busiest, rounds, steps, load)
+            row.update({"wall_seconds_one_seed": wall1, "wall_seconds_all_seeds": wall, "wall_ratio": wall / wall1,
+                        "cpu_seconds_all_processes": cpu})
+            rows.append(row)
     return rows
 
 
+def _clocks(run) -> tuple[float, float, float]:
+    """(wall, CPU of all processes, CPU of the busiest process) of ``run()``, in seconds. A worker process is
+    counted when it has been waited for (``os.times`` children), which ``train_seeds`` does before it returns."""
+    t0, c0, k0 = time.perf_counter(), time.process_time(), os.times()
+    run()
+    wall, own = time.perf_counter() - t0, time.process_time() - c0
+    k1 = os.times()
+    children = (k1.children_user - k0.children_user) + (k1.children_system - k0.children_system)
+    return wall, own + children, max(own, children)   # with 2 workers there is one child: the busiest is known
+
+
+def _row(name, kwargs, S, workers, measure, one, many, rounds, repeats, load) -> dict:
+    ratio = many / one
+    return {"config": name, "seeds": S, "dtype": np.dtype(kwargs.get("dtype", np.float64)).name,
+            "workers": workers, "measure": measure, "measures": MEASURES[measure].format(steps=repeats),
+            "seconds_one_seed": one, "seconds_all_seeds": many, "ratio": ratio, "target": TARGETS.get(S),
+            "meets_target": None if S not in TARGETS else bool(ratio <= TARGETS[S]),
+            "rounds": rounds, "repeats" if measure == "step" else "steps": repeats,
+            "load_average": [round(v, 2) for v in load], "cpus": os.cpu_count()}
+
+
+# ----------------------------------------------------------------------------- output
 def table(rows: list[dict]) -> str:
-    lines = ["one training step (forward, loss, backward, clip, Adam): median over rounds of the median step; "
-             f"load average {os.getloadavg()[0]:.2f}",
-             f"{'configuration':46s} {'dtype':8s} {'S':>2s} {'1 seed ms':>10s} {'S seeds ms':>11s} {'ratio':>6s} "
-             f"{'target':>10s} {'wall ratio':>11s}"]
-    for r in rows:
-        target = "" if r["target"] is None else f"<= {r['target']:.1f}" + (" ok" if r["meets_target"] else " MISS")
-        lines.append(f"{r['config']:46s} {r['dtype']:8s} {r['seeds']:2d} {1e3 * r['seconds_one_seed']:10.3f} "
-                     f"{1e3 * r['seconds_all_seeds']:11.3f} {r['ratio']:6.2f} {target:>10s} {r['wall_ratio']:11.2f}")
-    lines.append("ms and ratio: thread CPU time (what the step costs); wall ratio: wall-clock time, which also "
-                 "counts waiting for a CPU on a busy machine")
-    return "\n".join(lines)
+    lines = []
+    heads = {"step": "per training step (forward, loss, backward, clip, Adam): thread CPU time, one process",
+             "run": "whole training runs (lh.train of one seed vs lh.train_seeds, batches drawn in the loop): CPU time "
+                    "of the busiest process = wall time on idle cores; wall = as measured here, at this load"}
+    for measure in ("step", "run"):
+        part = [r for r in rows if r["measure"] == measure]
+        if not part:
+            continue
+        unit, scale = ("ms", 1e3) if measure == "step" else ("s", 1.0)
+        lines += ["", heads[measure],
+                  f"{'configuration':50s} {'dtype':7s} {'S':>2s} {'proc':>4s} {'1 seed ' + unit:>10s} "
+                  f"{'S seeds ' + unit:>11s} {'ratio':>6s} {'target':>11s}"
+                  + (f" {'wall ratio':>10s}" if measure == "run" else "") + f" {'load':>9s}"]
+        for r in part:
+            target = "" if r["target"] is None else f"<= {r['target']:.1f}" + (" ok" if r["meets_target"] else " MISS")
+            load = "-".join(f"{v:.1f}" for v in r["load_average"])
+            wall = f" {r['wall_ratio']:10.2f}" if measure == "run" else ""
+            lines.append(f"{r['config']:50s} {r['dtype']:7s} {r['seeds']:2d} {r['workers']:4d} "
+                         f"{scale * r['seconds_one_seed']:10.3f} {scale * r['seconds_all_seeds']:11.3f} "
+                         f"{r['ratio']:6.2f} {target:>11s}{wall} {load:>9s}")
+    lines.append(f"load: 1-minute load average at the start and end of each configuration ({os.cpu_count()} CPUs); "
+                 "other jobs on the machine count in it.")
+    return "\n".join(lines).lstrip("\n")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of the table")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds (each case is timed once per round)")
-    parser.add_argument("--repeats", type=int, default=15, help="timed steps per case and round (median)")
+    parser.add_argument("--parts", nargs="+", choices=("step", "run"), default=["step", "run"],
+                        help="which measures: 'step' (CPU per step, one process), 'run' (whole runs, 1 and 2 workers)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of 'step' (each case timed once per round)")
+    parser.add_argument("--repeats", type=int, default=24, help="timed steps per case and round of 'step'")
+    parser.add_argument("--run-rounds", type=int, default=3, help="rounds of 'run'")
+    parser.add_argument("--run-steps", type=int, default=None, help="steps of every run (default: per configuration)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts of 'run'")
     parser.add_argument("--seeds", type=int, nargs="+", default=[5, 8], help="seed counts S")
     parser.add_argument("--configs", nargs="+", default=None,
                         help="configuration names, or prefixes such as '02' or '09 LSTM' (default: all)")
-    parser.add_argument("--check", action="store_true", help="exit with status 1 if a ratio misses its target")
+    parser.add_argument("--check", action="store_true",
+                        help="exit with status 1 if a 'step' ratio misses its target")
     args = parser.parse_args(argv)
-    try:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(1)
-    except ImportError:
-        pass
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
     names = list(configurations())
     if args.configs:
         names = [n for n in names if any(n.startswith(p) for p in args.configs)]
         if not names:
             parser.error(f"no configuration starts with {args.configs}; they are: {list(configurations())}")
-    rows = measure(names, args.seeds, args.rounds, args.repeats)
+    if "run" in args.parts and max(args.workers) > 1 and not fork_available():
+        print("(no os.fork here: train_seeds runs every seed in this process whatever 'workers' says)", file=sys.stderr)
+    rows = []
+    for name in names:
+        if "step" in args.parts:
+            rows += measure_steps(name, args.seeds, args.rounds, args.repeats)
+        if "run" in args.parts:
+            rows += measure_runs(name, args.seeds, args.run_rounds, args.run_steps, args.workers)
+    rows.sort(key=lambda r: (r["measure"] != "step", names.index(r["config"]), r["seeds"], r["workers"]))
     print(json.dumps(rows, indent=1) if args.json else table(rows))
-    return 1 if args.check and any(r["meets_target"] is False for r in rows) else 0
+    return 1 if args.check and any(r["meets_target"] is False for r in rows if r["measure"] == "step") else 0
 
 
 if __name__ == "__main__":

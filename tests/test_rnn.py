@@ -127,3 +127,84 @@ def test_state_grads_follow_the_chain_rule():
         np.testing.assert_allclose(g["h"][t - 1], d_out[t - 1] + back, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(g["h0"], (g["h"][0] * (1 - out[0] ** 2)) @ rnn.weight_hh, rtol=1e-12, atol=1e-14)
     assert "h" not in rnn_backward(d_out, dh_T, cache)
+
+
+# ----------------------------------------------------------------------------- initialisation options
+def pytorch_draws(seed, D=D, H=H):
+    """The default start, drawn as PyTorch draws it: U(−1/√H, 1/√H) for W_ih, W_hh, b_ih, b_hh in this order."""
+    rng = np.random.default_rng(seed)
+    k = 1.0 / np.sqrt(H)
+    return [rng.uniform(-k, k, shape) for shape in ((H, D), (H, H), H, H)], rng
+
+
+def test_default_init_is_unchanged_bit_for_bit():
+    for seed in (0, 3):
+        (w_ih, w_hh, b_ih, b_hh), _ = pytorch_draws(seed)
+        for rnn in (lh.RNN(D, H, seed=seed), lh.RNN(D, H, init="default", seed=seed)):
+            for name, ref in zip(rnn.param_names, (w_ih, w_hh, b_ih, b_hh)):
+                np.testing.assert_array_equal(getattr(rnn, name), ref)
+        assert "init" not in repr(lh.RNN(D, H, seed=seed))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_orthogonal_init_changes_only_W_hh(dtype):
+    default = lh.RNN(D, H, seed=4, dtype=dtype)
+    orth = lh.RNN(D, H, init="orthogonal", seed=4, dtype=dtype)
+    w = orth.weight_hh.astype(np.float64)
+    assert orth.weight_hh.dtype == dtype
+    np.testing.assert_allclose(w @ w.T, np.eye(H), atol=1e-12 if dtype == np.float64 else 1e-6)
+    np.testing.assert_allclose(np.linalg.svd(w, compute_uv=False), 1.0, atol=1e-6)
+    for name in ("weight_ih", "bias_ih", "bias_hh"):
+        np.testing.assert_array_equal(getattr(orth, name), getattr(default, name))
+    assert not np.allclose(orth.weight_hh, default.weight_hh)
+    # the orthogonal matrix is drawn next from the same generator, as lstm_helpers.engine.rnn.orthogonal draws it
+    _, rng = pytorch_draws(4)
+    np.testing.assert_array_equal(orth.weight_hh, lh.rnn.orthogonal(rng, H).astype(dtype))
+    assert not np.array_equal(lh.RNN(D, H, init="orthogonal", seed=5).weight_hh, orth.weight_hh)
+    assert "init='orthogonal'" in repr(orth)
+
+
+def test_orthogonal_fixes_the_signs_like_torch():
+    """Q R = A with diag(R) > 0 after the sign fix: the result is the unique such Q, not LAPACK's choice."""
+    q = lh.rnn.orthogonal(np.random.default_rng(0), 6)
+    a = np.random.default_rng(0).standard_normal((6, 6))
+    r = q.T @ a
+    np.testing.assert_allclose(np.tril(r, -1), 0.0, atol=1e-12)     # upper triangular
+    assert np.all(np.diag(r) > 0)
+
+
+def test_identity_init_is_the_irnn_start():
+    default = lh.RNN(D, H, seed=6)
+    irnn = lh.RNN(D, H, init="identity", nonlinearity="relu", seed=6)
+    np.testing.assert_array_equal(irnn.weight_hh, np.eye(H))
+    np.testing.assert_array_equal(irnn.bias_ih, 0.0)
+    np.testing.assert_array_equal(irnn.bias_hh, 0.0)
+    np.testing.assert_array_equal(irnn.weight_ih, default.weight_ih)
+    # a ReLU RNN with W_hh = I and no bias carries a non-negative state on unchanged when the input is 0
+    h0 = np.abs(np.random.default_rng(0).standard_normal((B, H)))
+    out, hT = irnn.forward(np.zeros((7, B, D)), h0)
+    np.testing.assert_array_equal(hT, h0)
+
+
+def test_init_is_checked():
+    with pytest.raises(ValueError, match=r"RNN\(\): argument 'init' must be one of 'default', 'orthogonal', "
+                                         r"'identity', but it is 'xavier'"):
+        lh.RNN(D, H, init="xavier")
+    with pytest.raises(ValueError, match="'init'"):
+        lh.SequenceModel("rnn", D, H, 2, init="Orthogonal")
+
+
+@pytest.mark.parametrize("init, nonlinearity", [("orthogonal", "tanh"), ("identity", "relu")])
+def test_init_flows_through_sequence_and_seeded_models(init, nonlinearity):
+    seeds = (0, 2, 5)
+    seeded = lh.SeededModel("rnn", D, H, 3, seeds=seeds, init=init, nonlinearity=nonlinearity)
+    x = data(9)[0]
+    logits = seeded.forward(x)
+    for k, s in enumerate(seeds):
+        one = lh.SequenceModel("rnn", D, H, 3, seed=s, init=init, nonlinearity=nonlinearity)
+        assert one.cell.init == init
+        for key, p in one.parameters().items():
+            np.testing.assert_array_equal(seeded.parameters()[key][k], p)
+        np.testing.assert_array_equal(logits[k], one.forward(x))
+        for key, p in seeded.model(k).parameters().items():       # a seed handed back keeps its start
+            np.testing.assert_array_equal(p, one.parameters()[key])

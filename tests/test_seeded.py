@@ -6,12 +6,19 @@ to 1e-10 in float64. The one-seed side uses only the engine's public class API.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+
 import numpy as np
 import pytest
+import threadpoolctl
 
 import lstm_helpers as lh
 from lstm_helpers.engine.seeded import (SeedAdam, SeededModel, SeedHistories, SeedSGD, accuracy_per_seed,
                                         clip_seed_grads, cross_entropy_per_seed, seed_global_norms, train_seeds)
+from lstm_helpers.engine.seeded import model as seeded_model
+from lstm_helpers.engine.seeded import train as seeded_train
+from lstm_helpers.engine.seeded.parallel import one_blas_thread
 from lstm_helpers.lessons import continual
 
 TOL = 1e-10
@@ -306,3 +313,199 @@ def test_progress_bar_only_when_asked(capsys):
     assert result.steps_run().tolist() == [3, 3] and len(result.step_time) == 3
     train_seeds(seeded, recall(), steps=3, progress=True, desc="seeds")
     assert "seeds" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- batches of different lengths, one pass
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_batches_of_different_lengths_run_in_one_pass_bit_for_bit(cell, dtype):
+    """Readout 'last': each seed runs its own T_s steps in the shared pass (logits, loss, gradients exact)."""
+    lags = (5, 2, 7, 2)                                           # lengths 7, 4, 9, 4: sorted inside, not here
+    batches = [lh.recall_batch(np.random.default_rng(20 + k), 16, lag, dtype=dtype) for k, lag in enumerate(lags)]
+    seeds = (0, 1, 2, 3)
+    seeded = SeededModel(cell, 9, 8, 4, seeds=seeds, dtype=dtype)
+    y = np.stack([b[1] for b in batches])
+    losses = seeded.forward_backward([b[0] for b in batches], y)
+    for k, s in enumerate(seeds):
+        one = lh.SequenceModel(cell, 9, 8, 4, seed=s, dtype=dtype)
+        logits = one.forward(batches[k][0])
+        loss, d = lh.softmax_cross_entropy(logits, batches[k][1])
+        one.backward(d)
+        np.testing.assert_array_equal(seeded.last_logits[k], logits)
+        assert losses[k] == pytest.approx(loss, rel=1e-6 if dtype == np.float32 else 1e-14)
+        for key, g in one.grads.items():
+            np.testing.assert_array_equal(seeded.grads[key][k], g, err_msg=key)
+    with pytest.raises(ValueError, match="call forward"):              # the pass ran the seeds in another order
+        seeded.backward(np.zeros_like(seeded.last_logits))
+
+
+def test_train_seeds_runs_seeds_of_different_lengths_together(monkeypatch):
+    """One forward pass per step for all seeds, whatever length each seed drew; the runs stay exact."""
+    calls = []
+    forward = seeded_model.seeded_lstm_forward
+    monkeypatch.setattr(seeded_model, "seeded_lstm_forward",
+                        lambda *a, **k: calls.append(k["lengths"]) or forward(*a, **k))
+
+    def make_batch(rng):
+        return lh.recall_batch(rng, 8, int(rng.integers(1, 9)))
+
+    kwargs = dict(steps=25, lr=2e-2, eval_batch=eval_set("last"), eval_every=5, target_accuracy=0.5)
+    seeded = SeededModel("lstm", 9, 8, 4, seeds=(0, 1, 2, 3, 4))
+    result = train_seeds(seeded, make_batch, progress=False, **kwargs)
+    training = [c for c in calls if c is not None]                    # the evaluations pass no lengths
+    assert len(training) == result.steps_run().max()                  # one pass per step
+    assert any(len(set(c)) > 2 for c in training)
+    assert_same_runs(seeded, result, one_seed_runs("lstm", "last", make_batch, seeds=(0, 1, 2, 3, 4), **kwargs),
+                     tol=0)
+
+
+def test_lengths_differ_only_with_readout_last():
+    seeded = SeededModel("lstm", 9, 8, 4, seeds=2, readout="all")
+    a, b = stream(length=5)(np.random.default_rng(0)), stream(length=7)(np.random.default_rng(1))
+    with pytest.raises(ValueError, match=r"different shapes.*equal shapes \(readout 'all'\)"):
+        seeded.forward_backward([a[0], b[0]], [a[1], b[1]])
+    seeded = SeededModel("lstm", 9, 8, 4, seeds=2)
+    x4, y4 = lh.recall_batch(np.random.default_rng(0), 4, 3)
+    x5, y5 = lh.recall_batch(np.random.default_rng(0), 5, 3)
+    with pytest.raises(ValueError, match=r"different shapes.*equal \(B, D\)"):
+        seeded.forward_backward([x4, x5], [y4, y5[:4]])
+
+
+def test_subset_copies_the_current_weights():
+    seeded = SeededModel("rnn", 9, 8, 4, seeds=(4, 5, 6))
+    seeded.flat_parameters()["all"][2] += 0.5                        # trained weights, not the initial ones
+    part = seeded.subset([2, 0])
+    assert part.seeds == (6, 4) and part.n_seeds == 2
+    np.testing.assert_array_equal(part.flat_parameters()["all"], seeded.flat_parameters()["all"][[2, 0]])
+    kept = seeded.flat_parameters()["all"].copy()
+    part.flat_parameters()["all"][...] = 0.0                           # a copy: the model is unchanged
+    np.testing.assert_array_equal(seeded.flat_parameters()["all"], kept)
+    np.testing.assert_array_equal(part.parameters()["cell.weight_hh"], 0.0)   # and its views are its own
+
+
+# ----------------------------------------------------------------------------- workers: seeds split over processes
+def children_now() -> set:
+    psutil = pytest.importorskip("psutil")
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+@pytest.mark.parametrize("cell, readout", [("lstm", "last"), ("rnn", "all"), ("lstm", "all")])
+def test_workers_2_give_the_same_runs_bit_for_bit(cell, readout):
+    make_batch = recall() if readout == "last" else stream()
+    kwargs = dict(steps=40, lr=2e-2, eval_batch=eval_set(readout), eval_every=10, target_accuracy=0.6,
+                  data_seeds=(3, 1, 3, 0, 2))
+    seeds = (0, 1, 2, 3, 4)
+    here = SeededModel(cell, 9, 8, 4, seeds=seeds, readout=readout)
+    one = train_seeds(here, make_batch, progress=False, **kwargs)
+    before = children_now()
+    split = SeededModel(cell, 9, 8, 4, seeds=seeds, readout=readout)
+    two = train_seeds(split, make_batch, progress=False, workers=2, **kwargs)
+    assert children_now() == before                                   # the worker process is gone
+    assert (one.workers, two.workers) == (1, 2)
+    np.testing.assert_array_equal(split.flat_parameters()["all"], here.flat_parameters()["all"])
+    for a, b in zip(one, two):
+        for name in ("loss", "accuracy", "grad_norm", "eval_step", "eval_accuracy", "steps_run", "reached_target"):
+            assert getattr(a, name) == getattr(b, name), name
+    assert len(set(two.steps_run())) > 1 or not two.reached_target().all()
+    runs = one_seed_runs(cell, readout, make_batch, seeds=seeds, data_seeds=kwargs.pop("data_seeds"), **kwargs)
+    assert_same_runs(split, two, runs, tol=0)
+
+
+def test_workers_beyond_the_seed_count_and_without_fork(monkeypatch):
+    kwargs = dict(steps=12, lr=2e-2)
+    ref = SeededModel("lstm", 9, 8, 4, seeds=2)
+    train_seeds(ref, recall(), progress=False, **kwargs)
+    many = SeededModel("lstm", 9, 8, 4, seeds=2)
+    assert train_seeds(many, recall(), progress=False, workers=8, **kwargs).workers == 2   # one process per seed
+    monkeypatch.setattr(seeded_train, "fork_available", lambda: False)
+    here = SeededModel("lstm", 9, 8, 4, seeds=2)
+    assert train_seeds(here, recall(), progress=False, workers=2, **kwargs).workers == 1    # no fork: all here
+    with pytest.raises(ValueError, match="argument 'workers' must be at least 1"):            # still checked
+        train_seeds(here, recall(), progress=False, workers=0, **kwargs)
+    for m in (many, here):
+        np.testing.assert_array_equal(m.flat_parameters()["all"], ref.flat_parameters()["all"])
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    (0, ValueError, "argument 'workers' must be at least 1.*but it is 0"),
+    (-2, ValueError, "argument 'workers' must be at least 1"),
+    (1.5, TypeError, "argument 'workers' must be a whole number of processes.*float 1.5"),
+    ("2", TypeError, "argument 'workers' must be a whole number of processes.*str '2'"),
+    (True, TypeError, "argument 'workers' must be a whole number of processes.*bool True"),
+    (None, TypeError, "argument 'workers' must be a whole number of processes.*NoneType None"),
+])
+def test_bad_workers_get_clear_messages(bad, error, message):
+    with pytest.raises(error, match=r"train_seeds\(\): " + message):
+        train_seeds(SeededModel("rnn", 9, 8, 4, seeds=2), recall(), steps=2, progress=False, workers=bad)
+
+
+def test_an_error_or_interrupt_in_a_worker_leaves_no_process_behind():
+    parent = os.getpid()
+    before = children_now()
+
+    def fails_in_worker(rng):
+        if os.getpid() != parent:
+            raise ValueError("no batch in the worker")
+        return lh.recall_batch(rng, 8, 3)
+
+    with pytest.raises(ValueError, match="no batch in the worker") as info:
+        train_seeds(SeededModel("lstm", 9, 8, 4, seeds=4), fails_in_worker, steps=50, progress=False, workers=2)
+    assert "worker process 1" in "".join(getattr(info.value, "__notes__", []))
+    assert children_now() == before
+    steps = []
+
+    def interrupted_here(rng):
+        steps.append(1)
+        if len(steps) == 10:
+            raise KeyboardInterrupt
+        return lh.recall_batch(rng, 8, 3)
+
+    with pytest.raises(KeyboardInterrupt):
+        train_seeds(SeededModel("lstm", 9, 8, 4, seeds=4), interrupted_here, steps=10_000, progress=False, workers=2)
+    assert children_now() == before
+
+
+def test_progress_bar_with_workers_counts_every_step(capsys):
+    seeded = SeededModel("rnn", 9, 8, 4, seeds=3)
+    result = train_seeds(seeded, recall(), steps=7, progress=True, desc="split seeds", workers=2)
+    err = capsys.readouterr().err
+    assert result.workers == 2 and "split seeds" in err and "7/7" in err
+
+
+@pytest.mark.slow
+def test_workers_in_a_jupyter_kernel_same_results_and_interrupt_leaves_no_process(tmp_path):
+    """A notebook kernel forks its worker safely; a kernel interrupt (SIGINT to the process group, as JupyterLab
+    sends it) stops the run and leaves no process behind."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    cells = [
+        "import numpy as np, psutil, lstm_helpers as lh\n"
+        "def run(workers, steps=40):\n"
+        "    m = lh.SeededModel('lstm', 9, 8, 4, seeds=5)\n"
+        "    r = lh.train_seeds(m, lambda rng: lh.recall_batch(rng, 16, 5), steps=steps, workers=workers)\n"
+        "    return r, m.flat_parameters()['all'].copy()",
+        "(r1, p1), (r2, p2) = run(1), run(2)\n"
+        "print(r1.workers, r2.workers, np.array_equal(p1, p2), [a.loss == b.loss for a, b in zip(r1, r2)])",
+        "run(2, steps=10**7)",
+        "import time; time.sleep(0.5); print('left:', psutil.Process().children(recursive=True))",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout_func=lambda cell: 3 if "10**7" in cell.source else 300,
+                            interrupt_on_timeout=True, allow_errors=True, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()   # interrupts the endless run
+    text = [o.get("text", "") for c in nb.cells for o in c.outputs if o.output_type == "stream" and o.name == "stdout"]
+    assert text[0].strip() == "1 2 True [True, True, True, True, True]"
+    assert [o.ename for o in nb.cells[2].outputs if o.output_type == "error"] == ["KeyboardInterrupt"]
+    assert text[-1].strip() == "left: []"
+
+
+def test_each_worker_process_is_held_to_one_blas_thread(monkeypatch):
+    """Without the project's environment (OPENBLAS_NUM_THREADS=1), a worker limits BLAS itself (threadpoolctl)."""
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert isinstance(one_blas_thread(), contextlib.nullcontext)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    with one_blas_thread() as limits:
+        assert isinstance(limits, threadpoolctl.threadpool_limits)
+        blas = [lib for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+        assert blas and all(lib["num_threads"] == 1 for lib in blas)

@@ -6,7 +6,9 @@ Slide notation, for one time step::
 
 Storage follows ``torch.nn.RNN``: ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih`` (H,),
 ``bias_hh`` (H,). The nonlinearity is tanh by default; 'relu', 'sigmoid' and 'linear' exist so
-that the gradient-decay notebook can compare them.
+that the gradient-decay notebook can compare them. The initialisation (:data:`INITS`) is PyTorch's by
+default; 'orthogonal' and 'identity' (with 'relu': the IRNN) change only the start of W_hh (and, for
+'identity', the biases), so that a memory experiment can give the RNN a fair start.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import numpy as np
 
 from .activations import NONLINEARITIES
 from ..support.checks import check_array, check_choice, check_dtype, check_size
+
+INITS = ("default", "orthogonal", "identity")   # the starts of W_hh that RNN(init=...) knows
 
 
 @dataclass
@@ -140,14 +144,35 @@ def parameter_grads(da, x, h_prev, weight_ih) -> dict:
     }
 
 
+def orthogonal(rng, n: int) -> np.ndarray:
+    """A random orthogonal matrix (n, n) (QᵀQ = I) in float64, drawn from ``rng``.
+
+    Q of the QR decomposition of a standard normal (n, n) matrix, each column's sign multiplied by the
+    sign of R's diagonal (as ``torch.nn.init.orthogonal_`` does): then Q is uniformly distributed.
+    """
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    d = np.sign(np.diag(r))
+    d[d == 0] = 1.0
+    return q * d
+
+
 class RNN:
     """A single-layer vanilla RNN with the interface of ``torch.nn.RNN`` (seq-first).
 
     Args:
         input_size (D), hidden_size (H): sizes.
         nonlinearity: 'tanh' (default), 'relu', 'sigmoid' or 'linear'.
+        init: how the weights start (:data:`INITS`); every option first draws the default weights, so
+            models of one seed differ only where the option says:
+
+            * 'default': every weight and bias ~ U(−1/√H, 1/√H), as in PyTorch;
+            * 'orthogonal': W_hh (H, H) a random orthogonal matrix (all singular values 1; QR of a
+              standard normal (H, H) drawn next from the same generator, signs fixed as
+              ``torch.nn.init.orthogonal_`` fixes them), the rest as 'default';
+            * 'identity': W_hh = I and both biases 0, W_ih as 'default'. With ``nonlinearity='relu'``
+              this is the IRNN of Le, Jaitly & Hinton (2015).
         dtype: np.float64 (default) or np.float32.
-        seed: weights ~ U(−1/√H, 1/√H) as in PyTorch.
+        seed: the generator ``np.random.default_rng(seed)`` of the weights.
 
     Attributes:
         weight_ih (H, D), weight_hh (H, H), bias_ih (H,), bias_hh (H,).
@@ -156,11 +181,12 @@ class RNN:
 
     param_names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
-    def __init__(self, input_size, hidden_size, *, nonlinearity="tanh", dtype=np.float64, seed=0):
+    def __init__(self, input_size, hidden_size, *, nonlinearity="tanh", init="default", dtype=np.float64, seed=0):
         where = "RNN()"
         self.input_size = D = check_size(input_size, "input_size", where)
         self.hidden_size = H = check_size(hidden_size, "hidden_size", where)
         self.nonlinearity = check_choice(nonlinearity, "nonlinearity", where, tuple(NONLINEARITIES))
+        self.init = check_choice(init, "init", where, INITS)
         self.dtype = check_dtype(dtype, where)
         rng = np.random.default_rng(check_size(seed, "seed", where, minimum=0))
         k = 1.0 / np.sqrt(H)
@@ -168,12 +194,20 @@ class RNN:
         self.weight_hh = rng.uniform(-k, k, (H, H)).astype(self.dtype)
         self.bias_ih = rng.uniform(-k, k, H).astype(self.dtype)
         self.bias_hh = rng.uniform(-k, k, H).astype(self.dtype)
+        if init == "orthogonal":
+            self.weight_hh = orthogonal(rng, H).astype(self.dtype)
+        elif init == "identity":
+            self.weight_hh = np.eye(H, dtype=self.dtype)
+            self.bias_ih[:] = 0.0
+            self.bias_hh[:] = 0.0
         self.grads: dict[str, np.ndarray] = {}
         self.grad_state = None
         self._cache: RNNCache | None = None
 
     def __repr__(self) -> str:
-        return f"RNN({self.input_size}, {self.hidden_size}, nonlinearity={self.nonlinearity!r}, dtype={self.dtype.name})"
+        init = "" if self.init == "default" else f", init={self.init!r}"
+        return (f"RNN({self.input_size}, {self.hidden_size}, nonlinearity={self.nonlinearity!r}{init}, "
+                f"dtype={self.dtype.name})")
 
     def parameters(self) -> dict[str, np.ndarray]:
         """The parameter arrays themselves (optimizers update them in place)."""

@@ -12,19 +12,27 @@ Modules, one concern each (shapes: weights (S, 4H, D), inputs (S, T, B, D), logi
     losses   cross_entropy_per_seed, accuracy_per_seed
     optim    per-seed clipping (seed_global_norms, clip_seed_grads), SeedAdam, SeedSGD
     train    train_seeds (lh.train for S seeds, per-seed early stopping) -> SeedHistories
+    parallel train_seeds(..., workers=2): the seeds split over forked processes (Linux), same results
+
+Seeds whose batches differ in length (notebook 09's sentences) still share one pass: each runs its own
+T_s steps in it (readout 'last'). On one core, S seeds cost less than S one-seed runs but more than
+``benchmarks/bench_seeds.py``'s targets where the work per step is mostly per-seed arithmetic (the
+matrix products and elementwise operations cannot be shared without changing the rounding); a second
+core (``workers=2``) halves the wall time.
 
 The contract: for every seed s, losses, accuracies, gradient norms, evaluations and final parameters
 equal those of ``lh.train(lh.SequenceModel(..., seed=s), make_batch, seed=s, ...)`` (tests/test_seeded.py:
 training runs to 1e-10 in float64, single passes bit for bit; the arithmetic is the one-seed engine's
-in float32 too). ``benchmarks/bench_seeds.py`` times a step of S seeds against one seed.
+in float32 too). ``benchmarks/bench_seeds.py`` times S seeds against one seed (benchmarks/README.md).
 """
 from .lstm import seeded_lstm_backward, seeded_lstm_forward, seeded_parameter_grads
 from .losses import accuracy_per_seed, cross_entropy_per_seed
 from .model import SeededModel
 from .optim import SeedAdam, SeedSGD, clip_seed_grads, seed_global_norms
+from .parallel import fork_available
 from .rnn import seeded_rnn_backward, seeded_rnn_forward
 from .train import SeedHistories, train_seeds
 
 __all__ = ["SeededModel", "SeedAdam", "SeedSGD", "SeedHistories", "accuracy_per_seed", "clip_seed_grads",
-           "cross_entropy_per_seed", "seed_global_norms", "seeded_lstm_backward", "seeded_lstm_forward",
-           "seeded_parameter_grads", "seeded_rnn_backward", "seeded_rnn_forward", "train_seeds"]
+           "cross_entropy_per_seed", "fork_available", "seed_global_norms", "seeded_lstm_backward",
+           "seeded_lstm_forward", "seeded_parameter_grads", "seeded_rnn_backward", "seeded_rnn_forward", "train_seeds"]

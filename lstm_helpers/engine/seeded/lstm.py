@@ -19,6 +19,12 @@ training amplifies a difference in the last digit to 1e-8 within a few hundred s
 departures change no bit: 1/a is ``np.divide(1.0, a)`` (the same IEEE division as ``np.reciprocal``,
 faster), x + 0 is not computed, and neither are ∂L/∂x, ∂L/∂h_0, ∂L/∂C_0 (training needs none).
 
+**Sequences of different lengths in one pass** (``lengths``, e.g. the sentences of notebook 09, where
+each seed draws a batch of its own length T_s): the seeds are sorted longest first, so at every step
+the seeds still running are a prefix [:n] of the seed axis and each step runs only them (the steps
+come in :func:`active_segments`, runs of equal n). Seed s then computes exactly its T_s steps, and
+its weight gradients are its own product over its T_s·B rows, as in its one-seed run.
+
 Slide notation for one step: f_t, i_t, C̃_t (C_tilde_t), o_t = the gates, C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t,
 h_t = o_t ⊙ tanh(C_t); the gate blocks of the 4H weight rows are in PyTorch's order i, f, g (= C̃), o.
 """
@@ -72,7 +78,8 @@ class SeededLSTMState:
     [h_{t-1}, x_t, 1] (each seed's rows form one (T·B, H + D + 1) matrix); gates (T, 4, S, B, H) holding
     i_t, f_t, C̃_t, o_t (gates[t, 1] is f_t of every seed); cells (T + 1, S, B, H) holding C_0 … C_T;
     tanh_cells (T, S, B, H) holding tanh(C_t) (C_t itself without output activation); weight_hh (S, 4H, H);
-    removed: indices (order i, f, g, o) of removed gates; output_activation.
+    removed: indices (order i, f, g, o) of removed gates; output_activation; lengths: None (every seed ran
+    T steps) or the (S,) steps T_s of each seed, non-increasing (arrays hold garbage beyond a seed's T_s).
     """
 
     x: np.ndarray
@@ -83,14 +90,33 @@ class SeededLSTMState:
     weight_hh: np.ndarray
     removed: list
     output_activation: bool
+    lengths: np.ndarray | None = None
 
     def hidden(self) -> np.ndarray:
         """h_0 … h_T (S, T + 1, B, H), a view into Z (h_0 = 0)."""
         return self.Z[..., :self.weight_hh.shape[-1]]
 
 
+def active_segments(lengths, S: int, T: int) -> list[tuple[int, int, int]]:
+    """The steps 0 … T−1 as runs (t0, t1, n), in time order: steps t0 … t1−1 run the seeds [:n].
+
+    ``lengths`` None: every seed runs all T steps, [(0, T, S)]. Else the (S,) steps T_s of each seed,
+    non-increasing (longest first, T = T_0), so the seeds still running at step t are those with T_s > t,
+    a prefix of the seed axis.
+    """
+    if lengths is None:
+        return [(0, T, S)]
+    segments, t0 = [], 0
+    for n in range(S, 0, -1):                  # seeds [:n] all run while t < lengths[n − 1]
+        t1 = int(lengths[n - 1])
+        if t1 > t0:
+            segments.append((t0, t1, n))
+            t0 = t1
+    return segments
+
+
 def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), output_activation=True,
-                        work: Workspace | None = None):
+                        work: Workspace | None = None, lengths=None):
     """Run S LSTMs from the zero state, one per seed (no argument checks).
 
     Args:
@@ -99,9 +125,10 @@ def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), outp
         removed_gates: names of removed gates ('i', 'f', 'o'; each is then the constant 1).
         output_activation: False for h_t = o_t ⊙ C_t.
         work: a :class:`Workspace` whose buffers are reused (default: fresh arrays).
+        lengths: None, or the (S,) steps T_s ≤ T of each seed, non-increasing: seed s reads x[s, :T_s] only.
 
     Returns:
-        a :class:`SeededLSTMState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H).
+        a :class:`SeededLSTMState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H) (h_{T_s} is seed s's last).
     """
     S, G, D = weight_ih.shape
     T, B = x.shape[-3], x.shape[-2]
@@ -134,48 +161,53 @@ def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), outp
     cells = work.get("cells", (T + 1, S, B, H), dt)
     cells[0] = 0.0
     tanh_cells = work.get("tanh_cells", (T, S, B, H), dt) if output_activation else cells[1:]
-    a = work.get("a", (S, B, G), dt)                   # this step's pre-activations, seed-major like the product
-    a4 = a.reshape(S, B, 4, H)
+    a_all = work.get("a", (S, B, G), dt)               # this step's pre-activations, seed-major like the product
     mult4, shift4 = mult.reshape(4, H), shift.reshape(4, H)
-    tmp = work.get("tmp", (S, B, H), dt)
-    by_step = [Z[:, :T].swapaxes(0, 1), gates, gates.transpose(0, 2, 3, 1, 4), cells[:T], cells[1:], tanh_cells,
-               Z[:, 1:, :, :H].swapaxes(0, 1)]
+    tmp_all = work.get("tmp", (S, B, H), dt)
+    gates_sb = gates.transpose(0, 2, 3, 1, 4)          # (T, S, B, 4, H): the product's layout, for writing σ
     with np.errstate(over="ignore"):                   # e^u = inf gives 1/(1 + inf) = 0, the exact limit
-        for z, gt, gt_sb, C_prev, C, tC, h in zip(*by_step):
-            i, f, g, o = gt
-            np.matmul(z, W, out=a)                     # scaled pre-activations of i, f, C̃, o (S, B, 4H)
-            if exp_gates:
-                np.exp(a, out=a)
-                a += 1.0
-                np.divide(1.0, a4, out=gt_sb)          # σ for i, f, o; σ(2a) for C̃ ...
-                g *= 2.0
-                g -= 1.0                               # ... and C̃ = 2σ(2a) − 1 = tanh(a)
-                for k in removed:
-                    gt[k] = 1.0
-            else:
-                np.tanh(a, out=a)
-                a *= mult
-                np.add(a4, shift4, out=gt_sb)          # i_t, f_t, C̃_t, o_t
-            np.multiply(f, C_prev, out=C)              # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
-            np.multiply(i, g, out=tmp)
-            C += tmp
-            if exp_cell:                               # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
-                np.multiply(C, -2.0, out=tC)
-                np.exp(tC, out=tC)
-                tC += 1.0
-                np.divide(2.0, tC, out=tC)
-                tC -= 1.0
-            elif output_activation:
-                np.tanh(C, out=tC)
-            np.multiply(o, tC, out=h)                  # h_t = o_t ⊙ tanh(C_t)
-    return SeededLSTMState(x, Z, gates, cells, tanh_cells, weight_hh, removed, output_activation)
+        for t0, t1, n in active_segments(lengths, S, T):   # one run of steps for the seeds [:n]
+            Wn, a, tmp = W[:n], a_all[:n], tmp_all[:n]
+            a4 = a.reshape(n, B, 4, H)
+            by_step = [Z[:n, t0:t1].swapaxes(0, 1), gates[t0:t1, :, :n], gates_sb[t0:t1, :n], cells[t0:t1, :n],
+                       cells[t0 + 1:t1 + 1, :n], tanh_cells[t0:t1, :n], Z[:n, t0 + 1:t1 + 1, :, :H].swapaxes(0, 1)]
+            for z, gt, gt_sb, C_prev, C, tC, h in zip(*by_step):
+                i, f, g, o = gt
+                np.matmul(z, Wn, out=a)                # scaled pre-activations of i, f, C̃, o (n, B, 4H)
+                if exp_gates:
+                    np.exp(a, out=a)
+                    a += 1.0
+                    np.divide(1.0, a4, out=gt_sb)      # σ for i, f, o; σ(2a) for C̃ ...
+                    g *= 2.0
+                    g -= 1.0                           # ... and C̃ = 2σ(2a) − 1 = tanh(a)
+                    for k in removed:
+                        gt[k] = 1.0
+                else:
+                    np.tanh(a, out=a)
+                    a *= mult
+                    np.add(a4, shift4, out=gt_sb)      # i_t, f_t, C̃_t, o_t
+                np.multiply(f, C_prev, out=C)          # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
+                np.multiply(i, g, out=tmp)
+                C += tmp
+                if exp_cell:                           # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
+                    np.multiply(C, -2.0, out=tC)
+                    np.exp(tC, out=tC)
+                    tC += 1.0
+                    np.divide(2.0, tC, out=tC)
+                    tC -= 1.0
+                elif output_activation:
+                    np.tanh(C, out=tC)
+                np.multiply(o, tC, out=h)              # h_t = o_t ⊙ tanh(C_t)
+    return SeededLSTMState(x, Z, gates, cells, tanh_cells, weight_hh, removed, output_activation,
+                           None if lengths is None else np.asarray(lengths))
 
 
 def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work: Workspace | None = None):
     """Backpropagation through time for :func:`seeded_lstm_forward`, all seeds at once.
 
     Args:
-        dh_T: ∂L/∂h_T (S, B, H) from a read-out of the last step only, or None.
+        dh_T: ∂L/∂h_T (S, B, H) from a read-out of the last step only, or None; with ``state.lengths``, row s
+            is ∂L/∂h_{T_s} (and d_out must be None).
         d_out: ∂L/∂h_t for every step, time-major (T, S, B, H), or None (zero).
         state: from the forward pass.  h_prev: h_0 … h_{T-1} (S, T, B, H) (default: from the state).
         work: a :class:`Workspace` for the scratch arrays (default: fresh arrays).
@@ -200,7 +232,6 @@ def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work:
     # that gives ∂C_t is one contiguous block, so it takes one multiply.
     work = Workspace() if work is None else work
     V = work.get("V", (T + 1, 4, S, B, H), dt)
-    V[T, 0] = 0.0
     pairs = V.reshape(4 * (T + 1), S, B, H)[3:3 + 4 * T].reshape(T, 4, S, B, H)[:, :2]
     # ∂h_t is V[t, 3]: with ∂L/∂h_t only at T (d_out None) the product W_hhᵀ ∂a_{t+1} is written there
     # directly, else into dh_next and added to ∂L/∂h_t. Either way ∂h_t equals the one-seed ∂L/∂h_t + W_hhᵀ ∂a_{t+1}
@@ -208,66 +239,94 @@ def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work:
     dh_next = work.zeros("dh_next", (S, B, H), dt)
     if dh_T is not None:
         dh_next[...] = dh_T
-    if d_out is None:
-        V[T - 1, 3] = dh_next
+    lengths = state.lengths
+    if lengths is None:
+        V[T, 0] = 0.0                                                  # no ∂C_{T+1} from above
+        if d_out is None:
+            V[T - 1, 3] = dh_next
+    else:                                                              # seed s starts at its own T_s
+        if d_out is not None:
+            raise ValueError("seeded_lstm_backward(): sequences of different lengths need d_out None "
+                             "(a read-out of each seed's last step only).")
+        V[lengths, 0, np.arange(S)] = 0.0
+        V[lengths - 1, 3, np.arange(S)] = dh_next
     da = work.get("da", (S, T, B, G), dt)               # seed-major: one (T·B, 4H) block per seed
     da_gm = da.reshape(S, T, B, 4, H).transpose(1, 3, 0, 2, 4)      # (T, 4, S, B, H) view of it
     n_chunk = max(1, min(T, CHUNK // (S * B * G)))
     R = work.get("R", (n_chunk, 2, S, B, H), dt)       # [o_t ⊙ tanh'(C_t), f_{t+1}]
     Q = work.get("Q", (n_chunk, 4, S, B, H), dt)       # [C̃ σ'(i), C_{t-1} σ'(f), i tanh'(C̃), tanh(C) σ'(o)]
-    pair = work.get("pair", (2, S, B, H), dt)
-    p0, p1 = pair[0], pair[1]
-    for t1 in range(T, 0, -n_chunk):
-        t0 = max(0, t1 - n_chunk)
-        n = t1 - t0
-        gt, q, r = gates[t0:t1], Q[:n], R[:n]
-        tC = state.tanh_cells[t0:t1]
-        for blk in (slice(0, 2), slice(3, 4)):                         # σ(1 − σ) for i, f and o ...
-            np.subtract(1.0, gt[:, blk], out=q[:, blk])
-            q[:, blk] *= gt[:, blk]
-        qg = q[:, 2]
-        np.multiply(gt[:, 2], gt[:, 2], out=qg)
-        np.subtract(1.0, qg, out=qg)                                   # ... but 1 − C̃² for C̃
-        q[:, 0] *= gt[:, 2]
-        q[:, 1] *= state.cells[t0:t1]
-        qg *= gt[:, 0]
-        q[:, 3] *= tC
-        for k in state.removed:
-            q[:, k] = 0.0
-        r0, r1 = r[:, 0], r[:, 1]
-        if state.output_activation:
-            np.multiply(tC, tC, out=r0)
-            np.subtract(1.0, r0, out=r0)
-            r0 *= gt[:, 3]
-        else:
-            r0[...] = gt[:, 3]
-        r1[:n - 1] = gates[t0 + 1:t1, 1]                               # f_{t+1} ...
-        r1[n - 1] = 1.0 if t1 == T else gates[t1, 1]                   # ... (no ∂C_T from above)
-        d_o = [None] * n if d_out is None else d_out[t0:t1]
-        into = [dh_next] * n if d_out is not None else [V[t - 1, 3] if t else None for t in range(t0, t1)]
-        steps = [range(t0, t1), d_o, V[t0:t1, 3], pairs[t0:t1], r, V[t0:t1, :3], V[t0:t1], q, da_gm[t0:t1],
-                 da[:, t0:t1].swapaxes(0, 1), into]
-        for t, do, dh, dh_dc, rt, dC3, v, qt, da_t, dat, out in zip(*(w[::-1] for w in steps)):
-            if do is not None:
-                np.add(do, dh_next, out=dh)                            # ∂h_t
-            np.multiply(dh_dc, rt, out=pair)                           # [∂h_t ⊙ o_t tanh'(C_t), ∂C_{t+1} ⊙ f_{t+1}]
-            np.add(p0, p1, out=dC3)                                    # ∂C_t (three copies)
-            np.multiply(v, qt, out=da_t)                               # ∂a_t
-            if t:
-                np.matmul(dat, state.weight_hh, out=out)               # W_hhᵀ ∂a_t: (part of) ∂h_{t-1}
+    pair_all = work.get("pair", (2, S, B, H), dt)
+    segments = active_segments(lengths, S, T)
+    for k in range(len(segments) - 1, -1, -1):         # runs of steps with the seeds [:n] running, last first
+        s0, s1, n = segments[k]
+        n_on = segments[k + 1][2] if k + 1 < len(segments) else 0    # seeds that run on after step s1 − 1
+        pair, W_hh, dh_n = pair_all[:, :n], state.weight_hh[:n], dh_next[:n]
+        p0, p1 = pair[0], pair[1]
+        for t1 in range(s1, s0, -n_chunk):
+            t0 = max(s0, t1 - n_chunk)
+            m = t1 - t0
+            gt, q, r = gates[t0:t1, :, :n], Q[:m, :, :n], R[:m, :, :n]
+            tC = state.tanh_cells[t0:t1, :n]
+            for blk in (slice(0, 2), slice(3, 4)):                     # σ(1 − σ) for i, f and o ...
+                np.subtract(1.0, gt[:, blk], out=q[:, blk])
+                q[:, blk] *= gt[:, blk]
+            qg = q[:, 2]
+            np.multiply(gt[:, 2], gt[:, 2], out=qg)
+            np.subtract(1.0, qg, out=qg)                               # ... but 1 − C̃² for C̃
+            q[:, 0] *= gt[:, 2]
+            q[:, 1] *= state.cells[t0:t1, :n]
+            qg *= gt[:, 0]
+            q[:, 3] *= tC
+            for g in state.removed:
+                q[:, g] = 0.0
+            r0, r1 = r[:, 0], r[:, 1]
+            if state.output_activation:
+                np.multiply(tC, tC, out=r0)
+                np.subtract(1.0, r0, out=r0)
+                r0 *= gt[:, 3]
+            else:
+                r0[...] = gt[:, 3]
+            r1[:m - 1] = gates[t0 + 1:t1, 1, :n]                       # f_{t+1} ...
+            on = n if t1 < s1 else n_on
+            if on:
+                r1[m - 1, :on] = gates[t1, 1, :on]
+            r1[m - 1, on:] = 1.0                                       # ... (no ∂C from above a seed's last step)
+            d_o = [None] * m if d_out is None else d_out[t0:t1, :n]
+            into = [dh_n] * m if d_out is not None else [V[t - 1, 3, :n] if t else None for t in range(t0, t1)]
+            steps = [range(t0, t1), d_o, V[t0:t1, 3, :n], pairs[t0:t1, :, :n], r, V[t0:t1, :3, :n], V[t0:t1, :, :n],
+                     q, da_gm[t0:t1, :, :n], da[:n, t0:t1].swapaxes(0, 1), into]
+            for t, do, dh, dh_dc, rt, dC3, v, qt, da_t, dat, out in zip(*(w[::-1] for w in steps)):
+                if do is not None:
+                    np.add(do, dh_n, out=dh)                           # ∂h_t
+                np.multiply(dh_dc, rt, out=pair)                       # [∂h_t ⊙ o_t tanh'(C_t), ∂C_{t+1} ⊙ f_{t+1}]
+                np.add(p0, p1, out=dC3)                                # ∂C_t (three copies)
+                np.multiply(v, qt, out=da_t)                           # ∂a_t
+                if t:
+                    np.matmul(dat, W_hh, out=out)                      # W_hhᵀ ∂a_t: (part of) ∂h_{t-1}
     if h_prev is None:
         h_prev = state.hidden()[:, :T]
-    return seeded_parameter_grads(da, state.x, h_prev, D)
+    return seeded_parameter_grads(da, state.x, h_prev, D, lengths=lengths)
 
 
-def seeded_parameter_grads(da, x, h_prev, input_size: int) -> dict:
+def seeded_parameter_grads(da, x, h_prev, input_size: int, *, lengths=None) -> dict:
     """The gradients that need no recurrence: one matrix product per seed over all T·B rows.
 
     Args: da ∂L/∂(pre-activations) (S, T, B, G) with G = H (RNN) or 4H (LSTM); x (S, T, B, D);
-    h_prev (S, T, B, H) (a view is fine); input_size D.
+    h_prev (S, T, B, H) (a view is fine); input_size D; lengths: None, or the (S,) steps T_s of each
+    seed (its products then run over its T_s·B rows only, as in its one-seed run).
     Returns: dict with 'weight_ih' (S, G, D), 'weight_hh' (S, G, H), 'bias' (S, G).
     """
     S, T, B, G = da.shape
+    if lengths is not None:
+        H = h_prev.shape[-1]
+        out = {"weight_ih": np.empty((S, G, input_size), da.dtype), "weight_hh": np.empty((S, G, H), da.dtype),
+               "bias": np.empty((S, G), da.dtype)}
+        for s, T_s in enumerate(int(t) for t in lengths):
+            da2 = da[s, :T_s].reshape(T_s * B, G)
+            np.matmul(da2.T, x[s, :T_s].reshape(T_s * B, input_size), out=out["weight_ih"][s])
+            np.matmul(da2.T, h_prev[s, :T_s].reshape(T_s * B, H), out=out["weight_hh"][s])
+            da2.sum(axis=0, out=out["bias"][s])
+        return out
     da2 = da.reshape(S, T * B, G)
     daT = da2.transpose(0, 2, 1)
     return {

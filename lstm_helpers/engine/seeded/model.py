@@ -108,6 +108,20 @@ class SeededModel:
             p[...] = self._params[key][row]
         return one
 
+    def subset(self, which) -> "SeededModel":
+        """A new SeededModel of the seeds in rows ``which`` (in that order), holding copies of their current
+        weights (not their initial ones); e.g. a share of the seeds trained in another process."""
+        rows = self.rows(which, "which", "SeededModel.subset()")
+        new = object.__new__(SeededModel)
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if not k.startswith("_")})
+        new._spec, new.seeds = self._spec, tuple(self.seeds[r] for r in rows)
+        shapes = {k: v.shape[1:] for k, v in self._params.items()}
+        new._flat = self._flat[rows].copy()
+        new._flat_grads = np.zeros_like(new._flat)
+        new._params, new._grads = self._views(new._flat, shapes), self._views(new._flat_grads, shapes)
+        new._last, new._work, new.last_logits = None, Workspace(), None
+        return new
+
     def rows(self, which, name: str = "which", where: str = "SeededModel.forward()") -> np.ndarray:
         """``which`` (positions 0 … S−1 in ``seeds``; None = all) as an int array of distinct rows."""
         if which is None:
@@ -123,20 +137,27 @@ class SeededModel:
         p = self._params if full else {k: v[rows] for k, v in self._params.items()}
         return rows, full, p
 
-    def _run(self, x, p, out=None):
+    def _run(self, x, p, out=None, lengths=None):
         """Logits (n, B, C) or (n, T, B, C) (into ``out`` if given), the cell's state, h_0 … h_T (or None for
-        readout 'last') and the read-out's input."""
+        readout 'last') and the read-out's input. ``lengths``: None, or each seed's steps (non-increasing; the
+        read-out then scores h_{T_s} of seed s)."""
         bias = p["cell.bias_ih"] + p["cell.bias_hh"]
         if self.cell_type == "lstm":
             state = seeded_lstm_forward(x, p["cell.weight_ih"], p["cell.weight_hh"], bias, work=self._work,
-                                        removed_gates=self.removed_gates, output_activation=self.output_activation)
+                                        removed_gates=self.removed_gates, output_activation=self.output_activation,
+                                        lengths=lengths)
         else:
             state = seeded_rnn_forward(x, p["cell.weight_ih"], p["cell.weight_hh"], bias, self.nonlinearity,
-                                       work=self._work)
+                                       work=self._work, lengths=lengths)
         n, H = bias.shape[0], self.hidden_size
         T, B = x.shape[-3], x.shape[-2]
         w_t, b = p["head.weight"].transpose(0, 2, 1), p["head.bias"]          # h · Wᵀ + b per seed
-        if self.readout == "last":
+        if self.readout == "last" and lengths is not None:
+            hs, h = None, state.hidden()[np.arange(n), lengths]               # h_{T_s} of each seed (n, B, H)
+            out = np.empty((n, B, self.output_size), self.dtype) if out is None else out
+            np.matmul(h, w_t, out=out)
+            out += b[:, None, :]
+        elif self.readout == "last":
             hs, h = None, np.ascontiguousarray(state.hidden()[:, -1])          # h_T (n, B, H)
             out = np.empty((n, B, self.output_size), self.dtype) if out is None else out
             np.matmul(h, w_t, out=out)
@@ -205,24 +226,38 @@ class SeededModel:
     def forward_backward(self, x, targets, which=None) -> np.ndarray:
         """One training pass without fresh large arrays: forward, per-seed mean cross-entropy, backward.
 
-        Args: x (n, T, B, D), or a list of n (T, B, D) batches (one per seed); targets (n, B) or (n, T, B);
-            which: rows of the seeds to run (None for all).
+        Args: x (n, T, B, D), or a list of n (T, B, D) batches (one per seed); with readout 'last' the batches
+            may differ in length T (seed which[j] then reads its own T_j steps and is scored at its last one,
+            all in one pass); targets (n, B) or (n, T, B); which: rows of the seeds to run (None for all).
         Returns: the (n,) losses. Fills the rows of ``grads``; ``last_logits`` holds the logits, valid until the
         next pass (they live in the model's scratch memory).
         """
         where = "SeededModel.forward_backward()"
         rows, full, p = self._select(which, where)
+        lengths = order = None
         if isinstance(x, (list, tuple)):
             if len(x) != len(rows):
                 raise ValueError(f"{where}: argument 'x' must hold one batch per seed run ({len(rows)}), "
                                  f"but it holds {len(x)}.")
             parts = [check_array(xj, f"x[{j}]", where, shape=(None, None, self.input_size), dims=("T", "B", "D"),
                                  dtype=self.dtype) for j, xj in enumerate(x)]
-            if any(xj.shape != parts[0].shape for xj in parts):
+            steps = [xj.shape[0] for xj in parts]
+            if any(xj.shape[1:] != parts[0].shape[1:] for xj in parts) or (
+                    self.readout != "last" and len(set(steps)) > 1):
+                allowed = "equal (B, D)" if self.readout == "last" else "equal shapes (readout 'all')"
                 raise ValueError(f"{where}: argument 'x' holds batches of different shapes "
-                                 f"{sorted({xj.shape for xj in parts})}; one pass needs equal shapes.")
-            arr = self._work.get("x", (len(rows),) + parts[0].shape, self.dtype)
-            np.stack(parts, out=arr)
+                                 f"{sorted({xj.shape for xj in parts})}; one pass needs {allowed}.")
+            if len(set(steps)) > 1:                                     # longest first: see seeded.lstm
+                order = np.argsort([-T_j for T_j in steps], kind="stable")
+                rows, full = rows[order], False
+                p = {k: v[rows] for k, v in self._params.items()}
+                parts, lengths = [parts[j] for j in order], np.array([steps[j] for j in order])
+                y = np.asarray(targets)
+                targets = y[order] if y.ndim == 2 and len(y) == len(order) else y
+            arr = self._work.get("x", (len(rows), max(steps)) + parts[0].shape[1:], self.dtype)
+            for j, xj in enumerate(parts):
+                arr[j, :len(xj)] = xj
+                arr[j, len(xj):] = 0.0
         else:
             arr = self._check_x(x, len(rows), where)
             if arr.ndim != 4:
@@ -230,11 +265,15 @@ class SeededModel:
                                  f"but it has shape {arr.shape}.")
         n, T, B = arr.shape[:3]
         shape = (n, B, self.output_size) if self.readout == "last" else (n, T, B, self.output_size)
-        logits, state, hs, h = self._run(arr, p, out=self._work.get("logits", shape, self.dtype))
+        logits, state, hs, h = self._run(arr, p, out=self._work.get("logits", shape, self.dtype), lengths=lengths)
         self._last = (rows, full, p, state, hs, h, logits.shape)
         losses, d = cross_entropy_per_seed(logits, targets, out=self._work.get("d_logits", shape, self.dtype))
         self._backward(d)
         self.last_logits = logits
+        if order is not None:                       # back to the caller's order; backward() needs a new forward()
+            self._last = None
+            inverse = np.argsort(order)
+            losses, self.last_logits = losses[inverse], logits[inverse]
         return losses
 
     def _backward(self, d):

@@ -4,7 +4,8 @@ Shapes carry the seed axis first: weights (S, H, D), inputs (S, T, B, D), states
 computes exactly what :func:`lstm_helpers.rnn.rnn_forward` / :func:`~lstm_helpers.rnn.rnn_backward`
 compute for it (same matrix product per seed and step, same elementwise operations in the same
 order, tanh through ``exp`` from B·H ≥ 512 in float64 as there), so the results agree bit for bit.
-∂L/∂x and ∂L/∂h_0 are not computed (training needs neither).
+∂L/∂x and ∂L/∂h_0 are not computed (training needs neither). Seeds whose sequences differ in length
+(``lengths``) run in one pass as in :mod:`.lstm`: longest first, each step only the seeds still running.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lstm import Workspace, seeded_parameter_grads
+from .lstm import Workspace, active_segments, seeded_parameter_grads
 
 EXP_TANH_FROM = 512   # B·H from which the one-seed engine computes a float64 tanh with exp (the same rounding)
 
@@ -20,24 +21,28 @@ EXP_TANH_FROM = 512   # B·H from which the one-seed engine computes a float64 t
 @dataclass
 class SeededRNNState:
     """Values kept for backward: x (S, T, B, D) or (T, B, D); Z (S, T + 1, B, H + D + 1) the stacked
-    [h_{t-1}, x_t, 1] of every seed; weight_hh (S, H, H); nonlinearity."""
+    [h_{t-1}, x_t, 1] of every seed; weight_hh (S, H, H); nonlinearity; lengths: None or the (S,) steps T_s
+    of each seed, non-increasing."""
 
     x: np.ndarray
     Z: np.ndarray
     weight_hh: np.ndarray
     nonlinearity: str
+    lengths: np.ndarray | None = None
 
     def hidden(self) -> np.ndarray:
         """h_0 … h_T (S, T + 1, B, H), a view into Z (h_0 = 0)."""
         return self.Z[..., :self.weight_hh.shape[-1]]
 
 
-def seeded_rnn_forward(x, weight_ih, weight_hh, bias, nonlinearity: str = "tanh", work: Workspace | None = None):
+def seeded_rnn_forward(x, weight_ih, weight_hh, bias, nonlinearity: str = "tanh", work: Workspace | None = None,
+                       lengths=None):
     """Run S RNNs from h_0 = 0, one per seed (no argument checks).
 
     Args: x (S, T, B, D), or (T, B, D) shared by all seeds; weight_ih (S, H, D), weight_hh (S, H, H),
     bias (S, H) = bias_ih + bias_hh; nonlinearity 'tanh', 'sigmoid', 'relu' or 'linear'; work: a
-    :class:`~lstm_helpers.engine.seeded.lstm.Workspace` whose buffers are reused (default: fresh arrays).
+    :class:`~lstm_helpers.engine.seeded.lstm.Workspace` whose buffers are reused (default: fresh arrays);
+    lengths: None, or the (S,) steps T_s ≤ T of each seed, non-increasing (seed s reads x[s, :T_s] only).
     Returns: a :class:`SeededRNNState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H).
     """
     S, H, D = weight_ih.shape
@@ -59,27 +64,29 @@ def seeded_rnn_forward(x, weight_ih, weight_hh, bias, nonlinearity: str = "tanh"
     Z[:, :T, :, H:H + D] = x
     Z[:, T, :, H:H + D] = 0.0
     Z[:, :, :, H + D] = 1.0
-    a = work.get("a", (S, B, H), dt)                   # this step's pre-activations (contiguous)
+    a_all = work.get("a", (S, B, H), dt)               # this step's pre-activations (contiguous)
     with np.errstate(over="ignore"):                   # e^(−2a) = inf gives tanh(a) = −1: exact
-        for z, h in zip(Z[:, :T].swapaxes(0, 1), Z[:, 1:, :, :H].swapaxes(0, 1)):
-            if nonlinearity == "linear":
-                np.matmul(z, W, out=h)
-                continue
-            np.matmul(z, W, out=a)
-            if nonlinearity == "tanh" and exp_tanh:
-                np.exp(a, out=a)
-                a += 1.0
-                np.divide(2.0, a, out=a)
-                np.subtract(a, 1.0, out=h)
-            elif nonlinearity == "tanh":
-                np.tanh(a, out=h)
-            elif nonlinearity == "sigmoid":
-                np.tanh(a, out=a)
-                a *= 0.5
-                np.add(a, 0.5, out=h)
-            else:                                      # relu
-                np.maximum(a, 0.0, out=h)
-    return SeededRNNState(x, Z, weight_hh, nonlinearity)
+        for t0, t1, n in active_segments(lengths, S, T):   # one run of steps for the seeds [:n]
+            Wn, a = W[:n], a_all[:n]
+            for z, h in zip(Z[:n, t0:t1].swapaxes(0, 1), Z[:n, t0 + 1:t1 + 1, :, :H].swapaxes(0, 1)):
+                if nonlinearity == "linear":
+                    np.matmul(z, Wn, out=h)
+                    continue
+                np.matmul(z, Wn, out=a)
+                if nonlinearity == "tanh" and exp_tanh:
+                    np.exp(a, out=a)
+                    a += 1.0
+                    np.divide(2.0, a, out=a)
+                    np.subtract(a, 1.0, out=h)
+                elif nonlinearity == "tanh":
+                    np.tanh(a, out=h)
+                elif nonlinearity == "sigmoid":
+                    np.tanh(a, out=a)
+                    a *= 0.5
+                    np.add(a, 0.5, out=h)
+                else:                                  # relu
+                    np.maximum(a, 0.0, out=h)
+    return SeededRNNState(x, Z, weight_hh, nonlinearity, None if lengths is None else np.asarray(lengths))
 
 
 def derivative_from_output(h, nonlinearity: str, out: np.ndarray) -> np.ndarray:
@@ -101,8 +108,9 @@ def derivative_from_output(h, nonlinearity: str, out: np.ndarray) -> np.ndarray:
 def seeded_rnn_backward(dh_T, d_out, state: SeededRNNState, h_prev=None, work: Workspace | None = None):
     """BPTT for :func:`seeded_rnn_forward`: ∂h_t = ∂L/∂h_t + W_hhᵀ ∂a_{t+1}, ∂a_t = ∂h_t ⊙ φ'(a_t).
 
-    Args: dh_T ∂L/∂h_T (S, B, H) or None; d_out ∂L/∂h_t time-major (T, S, B, H) or None (zero);
-    h_prev: h_0 … h_{T-1} (S, T, B, H) (default: from the state); work: a Workspace for scratch arrays.
+    Args: dh_T ∂L/∂h_T (S, B, H) or None (with ``state.lengths``: seed s's ∂L/∂h_{T_s}, and d_out must be None);
+    d_out ∂L/∂h_t time-major (T, S, B, H) or None (zero); h_prev: h_0 … h_{T-1} (S, T, B, H) (default: from
+    the state); work: a Workspace for scratch arrays.
     Returns: dict with 'weight_ih' (S, H, D), 'weight_hh' (S, H, H), 'bias' (S, H).
     """
     Z = state.Z
@@ -111,23 +119,32 @@ def seeded_rnn_backward(dh_T, d_out, state: SeededRNNState, h_prev=None, work: W
     H = state.weight_hh.shape[1]
     dt = Z.dtype
     work = Workspace() if work is None else work
-    fprime = derivative_from_output(Z[:, 1:, :, :H].swapaxes(0, 1), state.nonlinearity,
-                                    work.get("fprime", (T, S, B, H), dt))           # time-major (T, S, B, H)
+    lengths = state.lengths
+    if lengths is not None and d_out is not None:
+        raise ValueError("seeded_rnn_backward(): sequences of different lengths need d_out None "
+                         "(a read-out of each seed's last step only).")
+    segments = active_segments(lengths, S, T)
+    fprime = work.get("fprime", (T, S, B, H), dt)       # φ'(a_t), time-major (T, S, B, H)
+    for t0, t1, n in segments:
+        derivative_from_output(Z[:n, t0 + 1:t1 + 1, :, :H].swapaxes(0, 1), state.nonlinearity, fprime[t0:t1, :n])
     da = work.get("da", (S, T, B, H), dt)               # seed-major: one (T·B, H) block per seed
-    dh = work.get("dh", (S, B, H), dt)
+    dh_all = work.get("dh", (S, B, H), dt)
     dh_next = work.zeros("dh_next", (S, B, H), dt)
     if dh_T is not None:
-        dh_next[...] = dh_T
+        dh_next[...] = dh_T     # seed s's row is first read at its last step T_s − 1 (no step after it writes it)
     # with ∂L/∂h_t only at T (d_out None), ∂h_t = W_hhᵀ ∂a_{t+1} itself (the one-seed adds 0); ∂h_{-1} is not needed
-    d_o = [None] * T if d_out is None else d_out
-    for t, do, fp, dat in zip(range(T - 1, -1, -1), d_o[::-1], fprime[::-1], da.swapaxes(0, 1)[::-1]):
-        if do is None:
-            np.multiply(dh_next, fp, out=dat)          # ∂a_t = ∂h_t ⊙ φ'(a_t)
-        else:
-            np.add(do, dh_next, out=dh)                # ∂h_t
-            np.multiply(dh, fp, out=dat)
-        if t:
-            np.matmul(dat, state.weight_hh, out=dh_next)   # ∂h_{t-1} = W_hhᵀ ∂a_t
+    for t0, t1, n in segments[::-1]:
+        dh, dh_n, W_hh = dh_all[:n], dh_next[:n], state.weight_hh[:n]
+        d_o = [None] * (t1 - t0) if d_out is None else d_out[t0:t1, :n]
+        for t, do, fp, dat in zip(range(t1 - 1, t0 - 1, -1), d_o[::-1], fprime[t0:t1, :n][::-1],
+                                  da[:n, t0:t1].swapaxes(0, 1)[::-1]):
+            if do is None:
+                np.multiply(dh_n, fp, out=dat)         # ∂a_t = ∂h_t ⊙ φ'(a_t)
+            else:
+                np.add(do, dh_n, out=dh)               # ∂h_t
+                np.multiply(dh, fp, out=dat)
+            if t:
+                np.matmul(dat, W_hh, out=dh_n)         # ∂h_{t-1} = W_hhᵀ ∂a_t
     if h_prev is None:
         h_prev = state.hidden()[:, :T]
-    return seeded_parameter_grads(da, state.x, h_prev, K - H - 1)
+    return seeded_parameter_grads(da, state.x, h_prev, K - H - 1, lengths=lengths)

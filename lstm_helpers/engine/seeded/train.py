@@ -5,13 +5,17 @@ bit for bit: its batches come from its own generator ``default_rng(s)`` (``make_
 step), its gradients are clipped by its own norm, its Adam/SGD state is its own, it is evaluated
 every ``eval_every`` steps and after the last, and it stops (its parameters no longer change) once
 its evaluation accuracy reaches ``target_accuracy``. The seeds still training share every
-forward/backward pass; seeds whose batches differ in shape (e.g. sentences of another length) are
-run in one pass per shape.
+forward/backward pass, also when their batches differ in length (e.g. sentences of notebook 09, read
+out at the last step: each seed runs its own T_s steps in the pass); seeds whose batches differ in
+another way (B, D, or T with readout 'all') run in one pass per shape. With ``workers=2`` the seeds
+are split over two processes (:mod:`.parallel`), each running this loop on its share: the same
+results, about half the wall time on two idle cores.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
@@ -23,6 +27,7 @@ from ..train import History
 from .losses import accuracy_per_seed
 from .model import SeededModel
 from .optim import SeedAdam, SeedSGD, clip_seed_grads, seed_global_norms
+from .parallel import check_workers, fork_available, run_shares
 
 
 @dataclass
@@ -32,12 +37,15 @@ class SeedHistories:
     Attributes: seeds (S,) the model seeds; histories: one :class:`~lstm_helpers.train.History` per seed
     (histories[k] belongs to seeds[k]; equal to the one-seed run's, except for timings); step_time: wall
     time (s) of every joint update (forward, loss, backward, clipping, optimizer step of all seeds still
-    training), which is also each seed's ``step_time`` entry when ``History`` has that field.
+    training), which is also each seed's ``step_time`` entry when ``History`` has that field; with several
+    worker processes, the updates of the first process's seeds (each seed's own entries are its process's);
+    workers: the number of processes the seeds were trained in.
     """
 
     seeds: tuple
     histories: list
     step_time: list = field(default_factory=list)
+    workers: int = 1
 
     def __getitem__(self, k: int) -> History:
         return self.histories[k]
@@ -76,7 +84,7 @@ def _check_batch(batch, where: str):
 def train_seeds(model: SeededModel, make_batch: Callable, *, steps: int, lr: float = 1e-2,
                 optimizer: str = "adam", clip: float | None = 1.0, data_seeds=None, eval_batch=None,
                 eval_every: int = 50, target_accuracy: float | None = None, progress: bool = True,
-                desc: str = "training seeds") -> SeedHistories:
+                desc: str = "training seeds", workers: int = 1) -> SeedHistories:
     """Train every seed of ``model`` with softmax cross-entropy; the arguments are those of ``lh.train``.
 
     Args:
@@ -88,6 +96,12 @@ def train_seeds(model: SeededModel, make_batch: Callable, *, steps: int, lr: flo
         data_seeds: the seed of each model seed's batch generator (S,); default ``model.seeds``, i.e.
             ``lh.train(..., seed=s)`` for the model of seed s. Repeats are allowed (e.g. the same batches
             for every initialisation).
+        workers: processes to split the seeds over (default 1: this process; at most S are used). With 2,
+            a forked process trains about half of the seeds at the same time, on the second core: the
+            results are bit for bit those of ``workers=1``, the wall time about that of half the seeds in
+            one process when a second core is free (on a busy machine, such as two test workers on two
+            cores, it saves nothing). ``make_batch`` then also runs in that process (its output there,
+            e.g. prints, is dropped). Needs ``os.fork`` (Linux); elsewhere every seed trains here.
 
     Returns:
         A :class:`SeedHistories` (one ``History`` per seed).
@@ -116,19 +130,89 @@ def train_seeds(model: SeededModel, make_batch: Callable, *, steps: int, lr: flo
         target_accuracy = check_number(target_accuracy, "target_accuracy", where, low=0, high=1)
         if eval_batch is None:
             raise ValueError(f"{where}: argument 'target_accuracy' needs an 'eval_batch' to measure the accuracy on.")
+    workers = check_workers(workers, where)
+    workers = min(workers, S) if fork_available() else 1      # no fork (Windows, macOS): every seed here
+    settings = SimpleNamespace(steps=steps, lr=lr, optimizer=optimizer, clip=clip, eval_batch=eval_batch,
+                               eval_every=eval_every, target_accuracy=target_accuracy, where=where)
+    bar = tqdm(total=steps, desc=desc, disable=not progress, leave=True)
+    try:
+        if workers == 1:
+            def report(message, urgent=False):
+                step, done, postfix, _ = message
+                if postfix is not None:
+                    bar.set_postfix(loss=f"{np.median(postfix[0]):.3f}", eval_acc=f"{np.median(postfix[1]):.2f}",
+                                    done=f"{done}/{S}", refresh=False)
+                bar.update(step - bar.n)
+            return train_share(model, make_batch, data_seeds, settings, report)
+        return _train_in_processes(model, make_batch, data_seeds, settings, workers, bar)
+    finally:
+        bar.close()
+
+
+def _train_in_processes(model, make_batch, data_seeds, settings, workers: int, bar) -> SeedHistories:
+    """:func:`train_seeds` with the seeds split into ``workers`` shares, one process each (``run_shares``)."""
+    S = model.n_seeds
+    shares = np.array_split(np.arange(S), workers)
+    subsets = [model.subset(rows) for rows in shares]
+    progress = [(0, 0, None, False)] * workers                 # (step, seeds done, postfix, finished) per share
+    latest: dict = {}
+
+    def on_report(k, message):
+        progress[k] = message
+        if message[2] is not None:
+            latest[k] = message[2]
+            losses = np.concatenate([p[0] for p in latest.values()])
+            scores = np.concatenate([p[1] for p in latest.values()])
+            bar.set_postfix(loss=f"{np.median(losses):.3f}", eval_acc=f"{np.median(scores):.2f}",
+                            done=f"{sum(p[1] for p in progress)}/{S}", refresh=False)
+        running = [p[0] for p in progress if not p[3]]
+        n = min(running) if running else max(p[0] for p in progress)   # the slowest share still training
+        if n > bar.n:
+            bar.update(n - bar.n)
+
+    def job(k):
+        def run(report):
+            seeds = [data_seeds[i] for i in shares[k]]
+            result = train_share(subsets[k], make_batch, seeds, settings, report)
+            return result, subsets[k].flat_parameters()["all"]
+        return run
+
+    outcomes = run_shares([job(k) for k in range(workers)], on_report)
+    result = SeedHistories(model.seeds, [None] * S, outcomes[0][0].step_time, workers)
+    flat = model.flat_parameters()["all"]
+    for rows, (share, params) in zip(shares, outcomes):
+        for j, k in enumerate(rows):
+            result.histories[k] = share.histories[j]
+        flat[rows] = params
+    return result
+
+
+def train_share(model: SeededModel, make_batch: Callable, data_seeds, settings, report: Callable) -> SeedHistories:
+    """The training loop of :func:`train_seeds` for all seeds of ``model`` (checked arguments in ``settings``).
+
+    ``report((step, seeds done, postfix, finished), urgent)`` is called after every step (postfix: the
+    losses and evaluation scores of the seeds still training, at evaluation steps, else None) and once
+    at the end with finished True.
+    """
+    where, S = settings.where, model.n_seeds
     params = model.flat_parameters()                        # one (S, P) array: a few operations per update
-    opt = SeedAdam(params, lr=lr) if optimizer == "adam" else SeedSGD(params, lr=lr, momentum=0.9)
+    if settings.optimizer == "adam":
+        opt = SeedAdam(params, lr=settings.lr)
+    else:
+        opt = SeedSGD(params, lr=settings.lr, momentum=0.9)
     rngs = [np.random.default_rng(s) for s in data_seeds]
     result = SeedHistories(model.seeds, [History() for _ in range(S)])
     hists = result.histories
     active = np.arange(S)
-    bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, leave=True)
-    for step in bar:
+    ragged = model.readout == "last"                         # seeds of different lengths T share a pass
+    clip, eval_batch, target_accuracy = settings.clip, settings.eval_batch, settings.target_accuracy
+    step = 0
+    for step in range(1, settings.steps + 1):
         batches = [_check_batch(make_batch(rngs[k]), where) for k in active]
         start = time.perf_counter()
         groups: dict = {}
-        for j, (x, y) in enumerate(batches):                # one pass per batch shape
-            groups.setdefault((x.shape, x.dtype.str, y.shape), []).append(j)
+        for j, (x, y) in enumerate(batches):                # one pass per batch shape (any length T for 'last')
+            groups.setdefault((x.shape[1:] if ragged else x.shape, x.dtype.str, y.shape), []).append(j)
         losses, accs = np.empty(len(active)), np.empty(len(active))
         for members in groups.values():
             rows = active[members]
@@ -153,7 +237,8 @@ def train_seeds(model: SeededModel, make_batch: Callable, *, steps: int, lr: flo
             h.accuracy.append(float(accs[j]))
             h.grad_norm.append(float(norms[j]))
             h.steps_run = step
-        if eval_batch is not None and (step % eval_every == 0 or step == steps):
+        postfix = None
+        if eval_batch is not None and (step % settings.eval_every == 0 or step == settings.steps):
             scores = accuracy_per_seed(model.forward(eval_batch[0], which=which), eval_batch[1])
             done = []
             for j, k in enumerate(active):
@@ -162,10 +247,10 @@ def train_seeds(model: SeededModel, make_batch: Callable, *, steps: int, lr: flo
                 if target_accuracy is not None and scores[j] >= target_accuracy:
                     hists[k].reached_target = True
                     done.append(j)
-            bar.set_postfix(loss=f"{np.median(losses):.3f}", eval_acc=f"{np.median(scores):.2f}",
-                            done=f"{S - len(active) + len(done)}/{S}", refresh=False)
+            postfix = (losses, scores)
             active = np.delete(active, done)
-            if len(active) == 0:
-                break
-    bar.close()
+        report((step, S - len(active), postfix, False), postfix is not None)
+        if len(active) == 0:
+            break
+    report((step, S - len(active), None, True), True)
     return result
