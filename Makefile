@@ -85,6 +85,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_step.py
+	$(BIN)/python benchmarks/bench_seeds.py
 
 bench-check: $(STAMP)
 	$(BIN)/python benchmarks/bench_widgets.py --check
