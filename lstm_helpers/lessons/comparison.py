@@ -379,14 +379,7 @@ def plot_span_seeds(ax, results, *, colors=None, threshold: float = ms.SPAN_THRE
         ax.plot(np.broadcast_to(res.lags * shift, acc.shape).ravel(), acc.ravel(), "o", markersize=4,
                 alpha=0.45, color=ln.get_color(), label=f"{res.label}: one seed")
         lines.append(ln)
-    ax.axhline(threshold, color="0.3", linestyle="--", linewidth=1, label=f"solved: accuracy ≥ {threshold:.2f}")
-    ax.axhline(chance, color="0.5", linestyle=":", linewidth=1.5, label=f"chance = {chance:.2f}")
-    ax.set_xscale("log")
-    all_lags = sorted({int(v) for res in results for v in res.lags})
-    ax.set_xticks(all_lags)
-    ax.set_xticklabels([str(v) for v in all_lags])
-    ax.minorticks_off()
-    ax.set_ylim(0, 1.05)
+    ms.style_lag_axes(ax, results, threshold=threshold, chance=chance)
     return lines
 
 

@@ -210,6 +210,13 @@ def plot_memory_span(ax, results, *, colors=None, threshold: float = SPAN_THRESH
         kw = {} if colors is None else {"color": colors[k]}
         (ln,) = ax.plot(res.lags, res.accuracy, marker="o", label=f"{res.label} (span: {res.span})", **kw)
         lines.append(ln)
+    style_lag_axes(ax, results, threshold=threshold, chance=chance)
+    return lines
+
+
+def style_lag_axes(ax, results, *, threshold: float = SPAN_THRESHOLD, chance: float = CHANCE) -> None:
+    """Accuracy-against-lag axes: the threshold and chance lines, a log x-axis ticked at every lag of
+    ``results`` (objects with ``.lags``), y from 0 to 1.05."""
     ax.axhline(threshold, color="0.3", linestyle="--", linewidth=1, label=f"solved: accuracy ≥ {threshold:.2f}")
     ax.axhline(chance, color="0.5", linestyle=":", linewidth=1.5, label=f"chance = {chance:.2f}")
     ax.set_xscale("log")
@@ -218,7 +225,6 @@ def plot_memory_span(ax, results, *, colors=None, threshold: float = SPAN_THRESH
     ax.set_xticklabels([str(v) for v in all_lags])
     ax.minorticks_off()
     ax.set_ylim(0, 1.05)
-    return lines
 
 
 def final_memory(model: SequenceModel, x) -> np.ndarray:
