@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..support.checks import check_array, check_choice, check_dtype, check_number, check_size
-from .rnn import parameter_grads
+from .rnn import check_backward_start, parameter_grads
 
 GATE_ORDER = ("i", "f", "g", "o")  # PyTorch's row-block order
 # Keys of LSTM.last_gates() (ASCII, easy to type) for PyTorch's gate blocks.
@@ -448,12 +448,7 @@ class LSTM:
         Fills ``self.grads`` (keys as :attr:`param_names`) and ``self.grad_state``.
         """
         where = "LSTM.backward()"
-        if self._cache is None:
-            raise ValueError(f"{where}: call forward() first; backward() needs the values it stored.")
-        T, B, _ = self._cache.x.shape
-        H = self.hidden_size
-        d_out = check_array(d_outputs, "d_outputs", where, shape=(T, B, H), dims=("T", "B", "H"), dtype=self.dtype,
-                            hint="It must match the outputs of the last forward() call.")
+        T, B, H, d_out = check_backward_start(self._cache, d_outputs, self.hidden_size, self.dtype, where)
         dh_T = dC_T = None
         if d_state is not None:
             if not isinstance(d_state, (tuple, list)) or len(d_state) != 2:

@@ -88,6 +88,16 @@ class SGD:
             p -= self.lr * v
 
 
+def check_adam_args(betas, eps, where: str) -> tuple[float, float, float]:
+    """Adam's hyperparameters checked: returns (beta1, beta2, eps)."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"{where}: argument 'betas' must be a pair (beta1, beta2), e.g. (0.9, 0.999), "
+                        f"but it is {betas!r}.")
+    return (check_number(betas[0], "betas[0]", where, low=0, high=0.999999),
+            check_number(betas[1], "betas[1]", where, low=0, high=0.999999),
+            check_number(eps, "eps", where, low=0))
+
+
 class Adam:
     """Adam (Kingma & Ba 2015) with bias correction."""
 
@@ -95,12 +105,7 @@ class Adam:
         where = "Adam()"
         self.params = _check_array_dict(params, "params", where, like="model.parameters()")
         self.lr = check_number(lr, "lr", where, low=0)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"{where}: argument 'betas' must be a pair (beta1, beta2), e.g. (0.9, 0.999), "
-                            f"but it is {betas!r}.")
-        self.b1 = check_number(betas[0], "betas[0]", where, low=0, high=0.999999)
-        self.b2 = check_number(betas[1], "betas[1]", where, low=0, high=0.999999)
-        self.eps = check_number(eps, "eps", where, low=0)
+        self.b1, self.b2, self.eps = check_adam_args(betas, eps, where)
         self.t = 0
         self._m = {k: np.zeros_like(p) for k, p in params.items()}
         self._v = {k: np.zeros_like(p) for k, p in params.items()}

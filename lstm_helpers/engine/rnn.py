@@ -156,6 +156,20 @@ def orthogonal(rng, n: int) -> np.ndarray:
     return q * d
 
 
+def check_backward_start(cache, d_outputs, hidden_size: int, dtype, where: str):
+    """Before a layer's backward(): the forward() ``cache`` exists and ``d_outputs`` matches its outputs.
+
+    Returns (T, B, H, d_outputs as a checked (T, B, H) array of ``dtype``).
+    """
+    if cache is None:
+        raise ValueError(f"{where}: call forward() first; backward() needs the values it stored.")
+    T, B, _ = cache.x.shape
+    H = hidden_size
+    d_out = check_array(d_outputs, "d_outputs", where, shape=(T, B, H), dims=("T", "B", "H"), dtype=dtype,
+                        hint="It must match the outputs of the last forward() call.")
+    return T, B, H, d_out
+
+
 class RNN:
     """A single-layer vanilla RNN with the interface of ``torch.nn.RNN`` (seq-first).
 
@@ -244,12 +258,7 @@ class RNN:
     def backward(self, d_outputs, d_state=None):
         """BPTT from ∂L/∂outputs (T, B, H) and optional ∂L/∂h_T (B, H); returns ∂L/∂x (T, B, D)."""
         where = "RNN.backward()"
-        if self._cache is None:
-            raise ValueError(f"{where}: call forward() first; backward() needs the values it stored.")
-        T, B, _ = self._cache.x.shape
-        H = self.hidden_size
-        d_out = check_array(d_outputs, "d_outputs", where, shape=(T, B, H), dims=("T", "B", "H"), dtype=self.dtype,
-                            hint="It must match the outputs of the last forward() call.")
+        T, B, H, d_out = check_backward_start(self._cache, d_outputs, self.hidden_size, self.dtype, where)
         dh_T = None
         if d_state is not None:
             dh_T = check_array(d_state, "d_state (dh_T)", where, shape=(B, H), dims=("B", "H"), dtype=self.dtype)

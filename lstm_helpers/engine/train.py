@@ -35,6 +35,19 @@ class History:
         return {k: np.asarray(v) for k, v in self.__dict__.items() if isinstance(v, list)}
 
 
+def check_training_args(make_batch, steps, eval_every, lr, optimizer, clip, where: str):
+    """The arguments every training loop shares, checked: returns (steps, eval_every, lr, clip)."""
+    steps = check_size(steps, "steps", where)
+    eval_every = check_size(eval_every, "eval_every", where)
+    lr = check_number(lr, "lr", where, low=0)
+    check_choice(optimizer, "optimizer", where, ("adam", "sgd"))
+    if clip is not None:
+        clip = check_number(clip, "clip", where, low=0)
+    if not callable(make_batch):
+        raise TypeError(f"{where}: argument 'make_batch' must be a function rng -> (x, targets).")
+    return steps, eval_every, lr, clip
+
+
 def train(model, make_batch: Callable, *, steps: int, lr: float = 1e-2, optimizer: str = "adam",
           clip: float | None = 1.0, seed: int = 0, eval_batch=None, eval_every: int = 50,
           evaluate: Callable | None = None, forward: Callable | None = None,
@@ -60,14 +73,7 @@ def train(model, make_batch: Callable, *, steps: int, lr: float = 1e-2, optimize
         A :class:`History` (loss, accuracy, gradient norm and time of every step; the evaluations).
     """
     where = "train()"
-    steps = check_size(steps, "steps", where)
-    eval_every = check_size(eval_every, "eval_every", where)
-    lr = check_number(lr, "lr", where, low=0)
-    check_choice(optimizer, "optimizer", where, ("adam", "sgd"))
-    if clip is not None:
-        clip = check_number(clip, "clip", where, low=0)
-    if not callable(make_batch):
-        raise TypeError(f"{where}: argument 'make_batch' must be a function rng -> (x, targets).")
+    steps, eval_every, lr, clip = check_training_args(make_batch, steps, eval_every, lr, optimizer, clip, where)
     if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
         raise TypeError(f"{where}: argument 'model' must be a model such as lh.SequenceModel(...) with forward(), "
                         f"backward(), parameters() and grads, but it is {type(model).__name__}.")

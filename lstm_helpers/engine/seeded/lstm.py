@@ -162,7 +162,7 @@ def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), outp
     cells[0] = 0.0
     tanh_cells = work.get("tanh_cells", (T, S, B, H), dt) if output_activation else cells[1:]
     a_all = work.get("a", (S, B, G), dt)               # this step's pre-activations, seed-major like the product
-    mult4, shift4 = mult.reshape(4, H), shift.reshape(4, H)
+    shift4 = shift.reshape(4, H)
     tmp_all = work.get("tmp", (S, B, H), dt)
     gates_sb = gates.transpose(0, 2, 3, 1, 4)          # (T, S, B, 4, H): the product's layout, for writing σ
     with np.errstate(over="ignore"):                   # e^u = inf gives 1/(1 + inf) = 0, the exact limit

@@ -149,7 +149,7 @@ class SeededModel:
         else:
             state = seeded_rnn_forward(x, p["cell.weight_ih"], p["cell.weight_hh"], bias, self.nonlinearity,
                                        work=self._work, lengths=lengths)
-        n, H = bias.shape[0], self.hidden_size
+        n = bias.shape[0]
         T, B = x.shape[-3], x.shape[-2]
         w_t, b = p["head.weight"].transpose(0, 2, 1), p["head.bias"]          # h · Wᵀ + b per seed
         if self.readout == "last" and lengths is not None:

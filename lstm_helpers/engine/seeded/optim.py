@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...support.checks import check_int_array, check_number
+from ..optim import check_adam_args
 
 
 def _rows(which, S: int, where: str):
@@ -114,12 +115,7 @@ class SeedAdam(SeedOptimizer):
     def __init__(self, params: dict, lr: float = 1e-2, betas=(0.9, 0.999), eps: float = 1e-8):
         super().__init__(params, lr)
         where = "SeedAdam()"
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"{where}: argument 'betas' must be a pair (beta1, beta2), e.g. (0.9, 0.999), "
-                            f"but it is {betas!r}.")
-        self.b1 = check_number(betas[0], "betas[0]", where, low=0, high=0.999999)
-        self.b2 = check_number(betas[1], "betas[1]", where, low=0, high=0.999999)
-        self.eps = check_number(eps, "eps", where, low=0)
+        self.b1, self.b2, self.eps = check_adam_args(betas, eps, where)
         self._m = {k: np.zeros_like(p) for k, p in params.items()}
         self._v = {k: np.zeros_like(p) for k, p in params.items()}
         self._tmp: dict = {}

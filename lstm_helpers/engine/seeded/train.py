@@ -21,9 +21,9 @@ from typing import Callable
 import numpy as np
 from tqdm.auto import tqdm
 
-from ...support.checks import check_choice, check_number, check_size
+from ...support.checks import check_number
 from ...support.evidence import check_seeds
-from ..train import History
+from ..train import History, check_training_args
 from .losses import accuracy_per_seed
 from .model import SeededModel
 from .optim import SeedAdam, SeedSGD, clip_seed_grads, seed_global_norms
@@ -109,14 +109,7 @@ def train_seeds(model: SeededModel, make_batch: Callable, *, steps: int, lr: flo
     where = "train_seeds()"
     if not isinstance(model, SeededModel):
         raise TypeError(f"{where}: argument 'model' must be a SeededModel, but it is {type(model).__name__}.")
-    steps = check_size(steps, "steps", where)
-    eval_every = check_size(eval_every, "eval_every", where)
-    lr = check_number(lr, "lr", where, low=0)
-    check_choice(optimizer, "optimizer", where, ("adam", "sgd"))
-    if clip is not None:
-        clip = check_number(clip, "clip", where, low=0)
-    if not callable(make_batch):
-        raise TypeError(f"{where}: argument 'make_batch' must be a function rng -> (x, targets).")
+    steps, eval_every, lr, clip = check_training_args(make_batch, steps, eval_every, lr, optimizer, clip, where)
     S = model.n_seeds
     data_seeds = model.seeds if data_seeds is None else check_seeds(data_seeds, "data_seeds", where,
                                                                          distinct=False)
