@@ -37,7 +37,7 @@ lesson modules (``lh.memory_span``, ``lh.gates``, …) and the self-checks (``lh
 are all attributes of the package.
 """
 from .support import env, formatting, plots
-from .support.plots import OKABE_ITO, label_axes, use_course_style
+from .support.plots import OKABE_ITO, label_axes, show, use_course_style
 from .support import checks
 from .support import evidence
 from .support.evidence import DEFAULT_SEEDS, Finding, SeedSummary, finding, per_seed, summarize

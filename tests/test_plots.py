@@ -47,3 +47,34 @@ def test_plot_gradient_norms_log_axis_and_zero_floor():
     assert y[0] == 1.0 and y[1] == 0.1 and 0 < y[2] <= 1e-300
     assert line.get_label() == "RNN" and line.get_linestyle() == "--"
     assert to_hex(line.get_color()).upper() == plots.RNN_COLOR.upper()
+
+
+def test_figure_bundle_carries_alt_text_and_png():
+    import base64
+    fig = Figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    alt = "A falling line from (0, 1) to (1, 0): notice the slope of -1."
+    data, metadata = plots.figure_bundle(fig, alt)
+    assert metadata == {"image/png": {"alt": alt}}
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert alt in data["text/plain"]
+
+
+@pytest.mark.parametrize("alt, error", [(None, TypeError), ("too short", ValueError), (" " * 40, ValueError)])
+def test_show_rejects_missing_or_short_alt_text(alt, error):
+    fig = Figure(figsize=(2, 2))
+    with pytest.raises(error, match="'alt'"):
+        lh.show(fig, alt=alt)
+
+
+def test_show_displays_png_with_alt_and_caption(monkeypatch):
+    shown = []
+    monkeypatch.setattr(plots, "display", lambda obj, **kw: shown.append((obj, kw)))
+    fig = Figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1])
+    lh.show(fig, alt="A rising line: notice it goes from 0 to 1.", caption="Figure 1: a line.")
+    (data, kw), (caption, _) = shown
+    assert kw == {"metadata": {"image/png": {"alt": "A rising line: notice it goes from 0 to 1."}}, "raw": True}
+    assert "image/png" in data and caption.data == "*Figure 1: a line.*"
+    with pytest.raises(ValueError, match="'caption'"):
+        lh.show(fig, alt="A rising line: notice it goes from 0 to 1.", caption="  ")

@@ -15,6 +15,7 @@ A redraw (update + render) must take at most 100 ms; ``benchmarks/bench_widgets.
 """
 from __future__ import annotations
 
+import base64
 import io
 import itertools
 import time
@@ -65,7 +66,7 @@ class View:
     anything else (axis limits, titles). Dynamic artists are drawn over the static ones
     (among themselves by zorder), so a static artist never hides a dynamic one.
 
-    ``display(view)`` in a notebook shows the full figure (``_repr_png_``).
+    ``display(view)`` in a notebook shows the full figure with its alt text (``_repr_mimebundle_``).
     """
 
     fig: Figure
@@ -101,8 +102,16 @@ class View:
             self.fig.draw_artist(a)
         return _rgba_png(canvas.buffer_rgba())
 
-    def _repr_png_(self) -> bytes:
-        return self.render()
+    #: Alt text of the figure (what it shows, what to notice); subclasses set it, >= 30 characters.
+    alt: str = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """``display(view)``: the PNG of the current state, with ``alt`` in the output metadata."""
+        png = base64.b64encode(self.render()).decode("ascii")
+        data = {"image/png": png, "text/plain": repr(self)}
+        if not self.alt:
+            return data
+        return data, {"image/png": {"alt": self.alt}}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} figure>"
