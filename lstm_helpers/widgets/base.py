@@ -105,6 +105,9 @@ class View:
     #: Alt text of the figure (what it shows, what to notice); subclasses set it, >= 30 characters.
     alt: str = ""
 
+    def _repr_png_(self) -> bytes:
+        return self.render()
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         """``display(view)``: the PNG of the current state, with ``alt`` in the output metadata."""
         png = base64.b64encode(self.render()).decode("ascii")
