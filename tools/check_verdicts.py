@@ -11,6 +11,7 @@ digits, but the words, the counts and whole numbers may not.
 
     python tools/check_verdicts.py                         # every notebook, Sandybridge and Prescott
     python tools/check_verdicts.py notebooks/02_*.ipynb --coretypes Prescott
+    python tools/check_verdicts.py --coretypes here --keep /tmp/run   # this machine as it is; keep the runs
 
 Exit status 1 when a notebook fails to run or a verdict line differs (both are listed), 2 on bad
 arguments. Runs the notebooks on two processes; each one as ``make execute`` does (one BLAS thread).
@@ -53,9 +54,13 @@ def verdict_lines(notebook: dict) -> list[tuple[int, str]]:
     return found
 
 
+HERE = "here"  # the --coretypes value that keeps this machine's own kernel (no OPENBLAS_CORETYPE set)
+
+
 def execute(path: pathlib.Path, coretype: str, out_dir: pathlib.Path, timeout: int) -> tuple[dict | None, str]:
-    env = dict(os.environ, OPENBLAS_CORETYPE=coretype, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-               MKL_NUM_THREADS="1")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    if coretype != HERE:
+        env["OPENBLAS_CORETYPE"] = coretype
     target = out_dir / coretype
     target.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
@@ -85,9 +90,12 @@ def main(argv=None) -> int:
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path,
                         help="notebooks to run (default: every notebooks/NN_*.ipynb)")
     parser.add_argument("--coretypes", nargs="+", default=list(CORETYPES), metavar="KERNEL",
-                        help=f"OpenBLAS kernels to run under (default: {' '.join(CORETYPES)})")
+                        help=f"OpenBLAS kernels to run under (default: {' '.join(CORETYPES)}); "
+                             f"'{HERE}' runs with this machine's own kernel")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
+    parser.add_argument("--keep", type=pathlib.Path, metavar="DIR",
+                        help="keep the executed notebooks in DIR/<kernel>/ (default: a temporary folder)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     missing = [str(p) for p in paths if not p.is_file()]
@@ -98,12 +106,14 @@ def main(argv=None) -> int:
     paths = [p.resolve() for p in paths]
     failures = 0
     with tempfile.TemporaryDirectory() as tmp, cf.ThreadPoolExecutor(args.jobs) as pool:
-        jobs = {(p, c): pool.submit(execute, p, c, pathlib.Path(tmp), args.timeout)
+        out_dir = args.keep.resolve() if args.keep else pathlib.Path(tmp)
+        jobs = {(p, c): pool.submit(execute, p, c, out_dir, args.timeout)
                 for c in args.coretypes for p in paths}
         for (path, coretype), job in jobs.items():
             stored = verdict_lines(json.loads(path.read_text(encoding="utf-8")))
             notebook, error = job.result()
-            name = f"{path.name} under OPENBLAS_CORETYPE={coretype}"
+            name = f"{path.name} " + ("on this machine's kernel" if coretype == HERE
+                                       else f"under OPENBLAS_CORETYPE={coretype}")
             if notebook is None:
                 failures += 1
                 print(f"FAIL  {name}: did not run: {error}")
