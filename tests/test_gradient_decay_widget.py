@@ -133,3 +133,17 @@ def test_widget_has_the_four_controls_and_redraws_on_change():
     assert box.view.values["nonlinearity"] == "sigmoid"
     assert tuple(controls["φ"].options) == NONLINEARITY_CHOICES
     assert box.last_redraw_ms > 0
+
+
+def test_alt_text_describes_the_setting_and_its_lags():
+    from lstm_helpers.support.plots import MIN_ALT_CHARS
+    v = GradientDecayView(hidden_size=12, input_size=3, T=40, batch=2, seed=2)
+    v.update(rho=0.8, input_scale=1.5, nonlinearity="sigmoid", f=0.9)
+    assert len(v.alt) >= MIN_ALT_CHARS
+    assert "sigmoid" in v.alt and "ρ = 0.80" in v.alt and "input scale 1.5" in v.alt and "f = 0.90" in v.alt
+    assert f"the RNN at lag {v.rnn_lag}" in v.alt
+    assert "the LSTM cell path not within T = 40" in v.alt     # 0.9^k < 0.01 only from k = 44
+    v.update(f=0.8)
+    assert f"the LSTM cell path at lag {v.forget_lag}" in v.alt
+    data, metadata = v._repr_mimebundle_()
+    assert metadata == {"image/png": {"alt": v.alt}}

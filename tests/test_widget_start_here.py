@@ -1,81 +1,126 @@
-"""The widget of notebook 00: one gate unit f = σ(w·x + b) and the eraser's kept/erased bars."""
+"""The widget of notebook 00: a first gate to move. One note, one gate value f, step after step."""
 from __future__ import annotations
 
+import ipywidgets as W
 import numpy as np
 import pytest
 
-import lstm_helpers as lh
-from lstm_helpers.slides.gates import gate_value
-from lstm_helpers.widgets.start_here import RANGES, X_GRID, StartHereView, bench_cases, start_here_widget
-from widget_testing import (PNG, assert_control_redraws, assert_out_of_range_refused, assert_sweep_covers_ranges,
-                            assert_view_contract, image, sliders)
+from lstm_helpers.lessons.first_gate import gate_over_steps
+from lstm_helpers.support.plots import MIN_ALT_CHARS
+from lstm_helpers.widgets.start_here import K_MAX, RANGES, StartHereView, bench_cases, start_here_widget
+from widget_testing import (PNG, assert_control_redraws, assert_first_slider_can_step_right,
+                            assert_out_of_range_refused, assert_sweep_covers_ranges, assert_view_contract, controls,
+                            image)
+
+
+def heights(view) -> np.ndarray:
+    return np.array([bar.get_height() for bar in view.step_bars])
 
 
 def test_view_follows_the_widget_contract():
     assert_view_contract(StartHereView(), RANGES)
 
 
-@pytest.mark.parametrize("w,b,x", [(1.0, 1.0, 0.0), (-2.5, 0.3, 1.7), (4.0, -6.0, -4.0), (0.0, 6.0, 2.0)])
-def test_artists_show_the_gate_formula(w, b, x):
+@pytest.mark.parametrize("f,k", [(0.9, 10), (0.5, 1), (0.97, 30), (0.25, 7)])
+def test_bars_show_the_note_step_after_step(f, k):
+    v = StartHereView(f=f, steps=k)
+    assert v.kept_bar.get_height() == pytest.approx(f) and v.erased_bar.get_height() == pytest.approx(1 - f)
+    assert v.erased_bar.get_y() == pytest.approx(f), "the erased part sits on top of the kept part"
+    want = np.where(np.arange(K_MAX + 1) <= k, f ** np.arange(K_MAX + 1), 0.0)   # steps after k are not drawn
+    np.testing.assert_allclose(heights(v), want, rtol=1e-12)
+    assert v.left == pytest.approx(f ** k)
+    assert f"{f ** k:.3f} is left after {k} step" in v.readout.get_text()
+    half = np.log(0.5) / np.log(f)
+    assert f"after {half:.1f} steps" in v.readout.get_text()
+    assert v.half_line.get_visible() == (half <= K_MAX)
+    if half <= K_MAX:
+        np.testing.assert_allclose(v.half_line.get_xdata(), [half, half])
+
+
+def test_the_ends_of_the_slider_erase_at_once_and_keep_forever():
+    v = StartHereView(f=0.0, steps=5)
+    np.testing.assert_array_equal(heights(v)[:6], [1, 0, 0, 0, 0, 0])
+    assert "gone at the first step" in v.readout.get_text() and not v.half_line.get_visible()
+    v.update(f=1.0)
+    np.testing.assert_array_equal(heights(v)[:6], np.ones(6))
+    assert "never shrinks" in v.readout.get_text() and not v.half_line.get_visible()
+
+
+def test_the_numbers_are_the_lesson_functions():
+    v = StartHereView(f=0.8, steps=12)
+    r = gate_over_steps(0.8, K_MAX)
+    np.testing.assert_array_equal(v.result.C, r.C)
+    assert v.result.half_life == r.half_life
+
+
+def test_alt_text_describes_the_current_setting():
     v = StartHereView()
-    v.update(w=w, b=b, x=x)
-    f = float(lh.sigmoid(np.array(w * x + b)))
-    assert v.f == pytest.approx(f, abs=1e-12)
-    np.testing.assert_allclose(v.curve.get_ydata(), lh.sigmoid(w * X_GRID + b), atol=1e-12)
-    np.testing.assert_allclose(v.marker.get_xydata(), [[x, f]], atol=1e-12)
-    assert v.kept_bar.get_height() == pytest.approx(f, abs=1e-12)
-    assert v.erased_bar.get_height() == pytest.approx(1.0 - f, abs=1e-12)
-    assert f"{f:.3f}" in v.readout.get_text()
-
-
-def test_gate_value_is_the_sigmoid_and_saturates_without_nan():
-    assert gate_value(0.0, 0.0, 0.0) == 0.5
-    assert gate_value(1.0, 1.0, 0.0) == pytest.approx(float(lh.sigmoid(np.array(1.0))))
-    hi, lo = gate_value(4.0, 6.0, 4.0), gate_value(4.0, -6.0, -4.0)
-    assert 0.999 < hi <= 1.0 and 0.0 <= lo < 1e-3
+    assert len(v.alt) >= MIN_ALT_CHARS
+    assert "f = 0.90" in v.alt and f"{0.9 ** 10:.3f}" in v.alt and "after 10 steps" in v.alt
+    v.update(f=0.5, steps=3)
+    assert "f = 0.50" in v.alt and "0.125" in v.alt and "after 3 steps" in v.alt
+    data, metadata = v._repr_mimebundle_()
+    assert data["image/png"] and metadata == {"image/png": {"alt": v.alt}}
 
 
 def test_partial_update_keeps_the_other_values():
-    v = StartHereView(w=2.0, b=-1.0, x=0.5)
-    v.update(b=0.5)
-    assert v.values == {"w": 2.0, "b": 0.5, "x": 0.5}
-    assert v.f == pytest.approx(gate_value(2.0, 0.5, 0.5))
+    v = StartHereView(f=0.7, steps=4)
+    v.update(steps=9)
+    assert v.values == {"f": 0.7, "steps": 9}
+    assert v.left == pytest.approx(0.7 ** 9)
 
 
 def test_different_values_change_the_picture():
     v = StartHereView()
     before = v.render()
-    v.update(b=-3.0)
-    assert v.render() != before
+    v.update(f=0.6)
+    after_f = v.render()
+    v.update(steps=20)
+    assert len({before, after_f, v.render()}) == 3
 
 
 @pytest.mark.parametrize("name", sorted(RANGES))
 def test_out_of_range_value_names_the_argument(name):
-    assert_out_of_range_refused(StartHereView(), name, RANGES, margin=1.0, not_a_number="big")
+    assert_out_of_range_refused(StartHereView(), name, RANGES, margin=1.0, not_a_number="many")
+
+
+def test_steps_must_be_whole_and_bad_values_change_nothing():
+    v = StartHereView(f=0.8, steps=5)
+    with pytest.raises(ValueError, match="'steps'.*whole number"):
+        v.update(f=0.3, steps=2.5)
+    assert v.values == {"f": 0.8, "steps": 5}, "a refused update must not change any value"
+    v.update(steps=6.0)                                   # a whole float is a whole number of steps
+    assert v.values["steps"] == 6 and isinstance(v.values["steps"], int)
 
 
 def test_unknown_control_is_refused():
-    with pytest.raises(TypeError, match="'bias'"):
-        StartHereView().update(bias=1.0)
+    with pytest.raises(TypeError, match="'gate'"):
+        StartHereView().update(gate=0.5)
 
 
-def test_widget_has_one_slider_per_control_and_redraws_on_change():
+def test_widget_has_a_gate_slider_and_a_steps_slider_and_redraws_on_change():
     box = start_here_widget()
-    found = {c.description: c for c in sliders(box)}
-    assert len(found) == len(RANGES)
+    found = {c.description: c for c in controls(box)}
+    assert set(found) == {"gate f", "steps k"}
+    assert isinstance(found["steps k"], W.IntSlider)
+    assert (found["gate f"].min, found["gate f"].max) == RANGES["f"][:2]
+    assert (found["steps k"].min, found["steps k"].max) == RANGES["steps"][:2]
     assert image(box).value[:8] == PNG
-    slider_b = found["bias b"]
-    assert (slider_b.min, slider_b.max) == RANGES["b"][:2]
-    assert_control_redraws(box, slider_b, -4.0, "b")
+    assert_first_slider_can_step_right(box)
+    assert_control_redraws(box, found["gate f"], 0.5, "f")
+    assert_control_redraws(box, found["steps k"], 20, "steps")
     assert box.last_redraw_ms > 0
 
 
 def test_widget_defaults_are_passed_to_the_view():
-    box = start_here_widget(b=2.5)
-    assert box.view.values["b"] == 2.5
+    box = start_here_widget(f=0.25, steps=3)
+    assert box.view.values == {"f": 0.25, "steps": 3}
 
 
-def test_bench_cases_sweep_every_control_over_its_whole_range():
+def test_bench_cases_sweep_every_control_over_its_whole_range_with_whole_steps():
     (label, view, sweep), = bench_cases()
     assert isinstance(view, StartHereView)
     assert_sweep_covers_ranges(sweep, RANGES)
+    assert all(float(kw["steps"]).is_integer() for kw in sweep)
+    for kw in sweep:                                       # every setting of the sweep is accepted
+        view.update(**kw)

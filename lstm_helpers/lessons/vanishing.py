@@ -15,8 +15,8 @@ This module provides
 * :class:`DecayExperiment`: one seeded RNN and input batch whose W_hh is rescaled to any
   spectral radius ρ cheaply (used by the notebook and by its widget);
 * Pascanu, Mikolov & Bengio (2013): with γ = max|φ'| (:func:`derivative_bound`) and
-  λ₁ = the largest singular value of W_hh, ‖∂h_T/∂h_{T-k}‖ ≤ (γ λ₁)^k (:func:`pascanu_bound`),
-  so λ₁ < 1/γ is sufficient for vanishing;
+  s_max = ‖W_hh‖₂ the largest singular value of W_hh (the paper's λ₁; written s_max here so that σ stays the
+  sigmoid), ‖∂h_T/∂h_{T-k}‖ ≤ (γ s_max)^k (:func:`pascanu_bound`), so s_max < 1/γ is sufficient for vanishing;
 * gradient clipping by global norm on the exploding side: :func:`last_state_gradients` and
   :func:`clipping_effect` (norms before/after and the cosine between the directions);
 * the same measurements over several random draws (seeds) of the weights, so that a finding is
@@ -68,7 +68,10 @@ def scalar_powers(w, T: int) -> np.ndarray:
 
 
 def largest_singular_value(W) -> float:
-    """λ₁ = ‖W‖₂, the largest singular value of a matrix (Pascanu et al. call it λ₁)."""
+    """s_max(W) = ‖W‖₂, the largest singular value of a matrix W (R, C): the most W stretches a vector.
+
+    Pascanu et al. call it λ₁; the notebooks write s_max so that σ stays the sigmoid. Returns a float.
+    """
     W = check_array(W, "W", "largest_singular_value()")
     if W.ndim != 2:
         raise ValueError(f"largest_singular_value(): argument 'W' must be a matrix (rows, cols), "
@@ -77,7 +80,10 @@ def largest_singular_value(W) -> float:
 
 
 def scale_to_largest_singular_value(W, lambda_1: float) -> np.ndarray:
-    """Return ``W`` rescaled so that its largest singular value is ``lambda_1`` (same shape, dtype)."""
+    """Return ``W`` rescaled so that its largest singular value s_max is ``lambda_1`` (same shape, dtype).
+
+    The argument keeps the paper's name λ₁ (``lambda_1``); the notebooks call the value s_max.
+    """
     lambda_1 = check_number(lambda_1, "lambda_1", "scale_to_largest_singular_value()", low=0)
     s = largest_singular_value(W)
     if s == 0:
@@ -87,9 +93,9 @@ def scale_to_largest_singular_value(W, lambda_1: float) -> np.ndarray:
 
 
 def pascanu_bound(W_hh, nonlinearity: str, T: int) -> np.ndarray:
-    """(γ λ₁)^k for k = 0 … T−1: an upper bound on ‖∂h_T/∂h_{T-k}‖₂ of any input sequence.
+    """(γ s_max)^k for k = 0 … T−1: an upper bound on ‖∂h_T/∂h_{T-k}‖₂ of any input sequence.
 
-    Each factor diag(φ'(a_t)) W_hh has norm ≤ γ λ₁(W_hh), and the norm of a product is at most
+    Each factor diag(φ'(a_t)) W_hh has norm ≤ γ s_max(W_hh), and the norm of a product is at most
     the product of the norms. Args: W_hh (H, H); nonlinearity as in :func:`derivative_bound`.
     Returns: (T,).
     """
@@ -332,7 +338,7 @@ class DecayDraws:
             within T (censored: the lag is then at least T).
         growth (S, R): the measured factor per step (:func:`growth_per_step`).
         mean_derivative (S, R): mean φ'(a_t) (:func:`mean_derivative`).
-        lambda_1 (S, R): the largest singular value of W_hh.
+        lambda_1 (S, R): s_max, the largest singular value of W_hh (the paper's λ₁).
         fraction: the threshold of ``lags`` (0.01 = 1 %).
     """
 

@@ -11,6 +11,8 @@ One log-scale axis against the lag k:
   (:func:`~lstm_helpers.gradflow.forget_path_norms`);
 * a read-out of the lag at which each curve falls below 1 % of its start (:func:`~lstm_helpers.gradflow.lag_below`).
 
+``alt`` (what a screen reader reads for ``display(view)``) is rebuilt from those numbers on every update.
+
 Controls: ``rho`` (spectral radius of W_hh), ``input_scale``, ``nonlinearity``
 ('tanh', 'sigmoid', 'linear') and ``f`` (forget-gate value). The y-limits are fixed
 (1e-12 … 1e6) so that a redraw only repaints the curves (blitting).
@@ -37,6 +39,11 @@ def _lag_text(lag) -> str:
     return f"k = {lag}" if lag is not None else "not within T"
 
 
+def lag_words(lag, T: int) -> str:
+    """'at lag 25' or 'not within T = 100' (a lag from :func:`lag_below`, None when never below 1 %)."""
+    return f"at lag {lag}" if lag is not None else f"not within T = {T}"
+
+
 class GradientDecayView(View):
     """RNN gradient norm vs lag (measured), ρ^k, and the LSTM cell path f^k on one log axis.
 
@@ -45,7 +52,7 @@ class GradientDecayView(View):
 
     ``update(rho=..., input_scale=..., nonlinearity=..., f=...)`` takes any subset of the
     controls; the others keep their values. Attributes after an update: ``rnn_norms`` (T,),
-    ``forget_norms`` (T,), ``rnn_lag``, ``forget_lag`` (lag below 1 %, or None).
+    ``forget_norms`` (T,), ``rnn_lag``, ``forget_lag`` (lag below 1 %, or None) and ``alt`` (the figure in words).
     """
 
     defaults = {"rho": 1.0, "input_scale": 1.0, "nonlinearity": "tanh", "f": 0.95}
@@ -103,6 +110,11 @@ class GradientDecayView(View):
             marker.set_visible(lag is not None)
         # short text: every glyph costs render time
         self.readout.set_text(f"below 1 % at: RNN {_lag_text(self.rnn_lag)}, LSTM {_lag_text(self.forget_lag)}")
+        self.alt = (f"Line plot, log scale, of the gradient norm against the lag k (0 to {self.T - 1}): the measured "
+                    f"RNN curve ({v['nonlinearity']}, spectral radius ρ = {v['rho']:.2f}, input scale "
+                    f"{v['input_scale']:.1f}), the scalar picture ρ^k (dotted) and the LSTM cell path f^k for "
+                    f"f = {v['f']:.2f} (dashed). Below 1 %: the RNN {lag_words(self.rnn_lag, self.T)}, the LSTM cell "
+                    f"path {lag_words(self.forget_lag, self.T)}.")
 
 
 def gradient_decay_widget(**defaults):

@@ -1,105 +1,139 @@
-"""Widget of notebook 00: one gate unit, f = σ(w·x + b), and what the eraser keeps.
+"""Widget of notebook 00: a first gate to move. One note in memory, one gate value f, step after step.
 
-A gate of the LSTM is a sigmoid of a weighted input plus a bias, one value per hidden unit.
-This view shows a single unit of it (H = 1, one input):
+The memory holds a note C_0 = 1; a gate, a number f between 0 and 1, multiplies it at every step and nothing
+new is written (C_t = f · C_{t-1}):
 
-* left: the curve σ(w·x + b) over the input x, with a marker at the current input;
-* right: a note of strength C_{t-1} = 1 after the forget gate (the eraser): kept
-  f ⊙ C_{t-1} = f and erased (1 − f) ⊙ C_{t-1}.
+* left: one step: the note before it, and what the gate keeps (f · C_{t-1}) and erases ((1 − f) · C_{t-1});
+* right: the note after each of k steps, C_k = f^k, with the line "half the note" and a marker at the
+  half-life ln 0.5 / ln f.
 
-Controls: ``w`` (weight), ``b`` (bias), ``x`` (input). The numbers come from
-:func:`lstm_helpers.slides.gates.gate_value`; this module only draws. Used in notebook 00 as the environment
-check "a widget displays and responds", and as a first look at a gate.
+Controls: ``f`` (the gate value) and ``steps`` (k, a whole number). The numbers come from
+:func:`lstm_helpers.lessons.first_gate.gate_over_steps`; this module only draws. ``alt`` (the text a screen
+reader reads for ``display(view)``) is rebuilt from those numbers on every update.
 """
 from __future__ import annotations
 
+import math
+
+import ipywidgets as W
 import numpy as np
 
-from ..slides.gates import gate_value
+from ..lessons.first_gate import gate_over_steps
 from ..support.plots import OKABE_ITO
-from .base import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
+from .base import View, check_slider, float_slider, interactive_view, new_figure, range_corners, sweep_each
 
-# Slider ranges (min, max, step) of every control.
-RANGES = {"w": (-4.0, 4.0, 0.1), "b": (-6.0, 6.0, 0.1), "x": (-4.0, 4.0, 0.1)}
-X_GRID = np.linspace(-6.0, 6.0, 241)
-C_PREV = 1.0  # strength of the note before the eraser
+# Slider ranges (min, max, step) of every control; ``steps`` takes whole numbers only.
+RANGES = {"f": (0.0, 1.0, 0.01), "steps": (1, 30, 1)}
+K_MAX = RANGES["steps"][1]          # the right panel always shows steps 0 … K_MAX
+C_0 = 1.0                           # the note before the first step
+KEEP, ERASE, BEFORE = OKABE_ITO["blue"], OKABE_ITO["vermillion"], "0.55"
+
+
+def half_life_text(half_life: float) -> str:
+    """The half-life of a gate as a clause: 'half of it is gone after 6.6 steps', or the two ends
+    'all of it is gone at the first step' (f = 0) and 'it never shrinks' (f = 1)."""
+    if half_life == 0.0:
+        return "all of it is gone at the first step"
+    if math.isinf(half_life):
+        return "it never shrinks"
+    return f"half of it is gone after {half_life:.1f} steps"
+
+
+def steps_text(k: int) -> str:
+    """'1 step' or 'k steps'."""
+    return f"{k} step" if k == 1 else f"{k} steps"
 
 
 class StartHereView(View):
-    """σ(w·x + b) against x (left) and the kept/erased part of a note C_{t-1} = 1 (right).
+    """One step of a gate (left) and the note over k steps, C_k = f^k · C_0 (right).
 
-    ``update(w=..., b=..., x=...)`` takes any subset of the controls; the others keep their
-    current values. Each value must lie in its slider range (:data:`RANGES`).
+    ``update(f=..., steps=...)`` takes any subset of the controls; the others keep their values. Each value
+    must lie in its slider range (:data:`RANGES`); ``steps`` must be a whole number. After an update,
+    ``result`` is the :class:`~lstm_helpers.lessons.first_gate.GateOverSteps` drawn and ``alt`` describes it.
     """
 
-    defaults = {"w": 1.0, "b": 1.0, "x": 0.0}
+    defaults = {"f": 0.9, "steps": 10}
 
     def __init__(self, **values):
         self.values = dict(self.defaults)
-        self.fig, (ax, bx) = new_figure(1, 2, figsize=(8.5, 3.4), gridspec_kw={"width_ratios": [2.0, 1.0]})
+        self.fig, (ax, bx) = new_figure(1, 2, figsize=(9.0, 3.6), gridspec_kw={"width_ratios": [1.0, 2.2]})
         self.ax, self.bx = ax, bx
-        blue, verm = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
 
-        # Left: the gate curve.
-        ax.axhline(1.0, color="0.4", lw=0.8, ls=":")
-        ax.axhline(0.0, color="0.4", lw=0.8, ls=":")
-        ax.text(-5.8, 0.95, "1 = keep", va="top", fontsize=9, color="0.3")
-        ax.text(-5.8, 0.05, "0 = erase", va="bottom", fontsize=9, color="0.3")
-        (self.curve,) = ax.plot(X_GRID, np.zeros_like(X_GRID), color=blue, lw=2, label="σ(w·x + b)")
-        (self.stem,) = ax.plot([0.0, 0.0], [0.0, 0.0], color=verm, lw=1, ls="--")
-        (self.marker,) = ax.plot([0.0], [0.0], "o", color=verm, ms=8, label="current input x")
-        self.readout = ax.text(0.98, 0.5, "", transform=ax.transAxes, ha="right", va="center", fontsize=10,
+        # Left: one step of the gate.
+        ax.bar([0], [C_0], color=BEFORE, width=0.6)
+        self.kept_bar = ax.bar([1], [0.0], color=KEEP, width=0.6, label=r"kept  $f \cdot C_{t-1}$").patches[0]
+        self.erased_bar = ax.bar([1], [0.0], color=ERASE, alpha=0.35, hatch="//", width=0.6,
+                                 label=r"erased  $(1 - f) \cdot C_{t-1}$").patches[0]
+        ax.set_xticks([0, 1], [r"before: $C_{t-1}$", r"after: $C_t$"])
+        ax.set_xlim(-0.6, 1.6)
+        ax.set_ylim(0.0, 1.5 * C_0)                # room for the legend above full bars
+        ax.set_yticks(np.linspace(0.0, C_0, 5))
+        ax.set_title(r"One step: $C_t = f \cdot C_{t-1}$")
+        ax.set_ylabel("strength of the note")
+        ax.legend(loc="upper center", fontsize=8)
+
+        # Right: step after step.
+        ks = np.arange(K_MAX + 1)
+        self.step_bars = list(bx.bar(ks, np.zeros(K_MAX + 1), color=KEEP, width=0.75).patches)
+        # the two reference lines are dynamic too, so that the bars never hide them
+        self.half_level = bx.axhline(0.5 * C_0, color="0.2", lw=1.0, ls="--", zorder=3, label="half the note")
+        (self.half_line,) = bx.plot([0.0, 0.0], [0.0, 1.05 * C_0], color=ERASE, lw=1.8, ls=":", zorder=3,
+                                    label="half-life: half is left")
+        self.readout = bx.text(0.98, 0.95, "", transform=bx.transAxes, ha="right", va="top", fontsize=9,
                                bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
-        ax.set_xlim(X_GRID[0], X_GRID[-1])
-        ax.set_ylim(-0.05, 1.05)
-        ax.set_title("One gate unit: f = σ(w·x + b)")
-        ax.set_xlabel("input x")
-        ax.set_ylabel("gate value f")
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.88))
+        bx.set_xlim(-0.7, K_MAX + 0.7)
+        bx.set_ylim(0.0, 1.55 * C_0)               # room for the legend and the read-out above full bars
+        bx.set_yticks(np.linspace(0.0, C_0, 5))
+        bx.set_title(r"Step after step: $C_k = f^k \cdot C_0$")
+        bx.set_xlabel("step k")
+        bx.set_ylabel(r"note left $C_k$")
+        bx.legend(loc="upper left", fontsize=8)
 
-        # Right: the eraser acting on a note of strength 1.
-        bars = bx.bar([0, 1], [0.0, 0.0], color=[blue, verm], width=0.6)
-        self.kept_bar, self.erased_bar = bars.patches
-        self.kept_bar.set_label(r"kept  $f \odot C_{t-1}$")
-        self.erased_bar.set_label(r"erased  $(1 - f) \odot C_{t-1}$")
-        bx.set_xticks([0, 1], ["kept", "erased"])
-        bx.set_ylim(0.0, 1.45 * C_PREV)  # room for the legend above full bars
-        bx.set_yticks(np.linspace(0.0, C_PREV, 5))
-        bx.set_xlim(-0.6, 1.6)
-        bx.set_title(r"Eraser on a note $C_{t-1} = 1$")
-        bx.set_xlabel("part of the note")
-        bx.set_ylabel("strength")
-        bx.legend(loc="upper center", fontsize=8, ncols=1)
-
-        self.set_dynamic(self.curve, self.stem, self.marker, self.readout, self.kept_bar, self.erased_bar)
+        self.set_dynamic(self.kept_bar, self.erased_bar, *self.step_bars, self.half_level, self.half_line,
+                         self.readout)
         self.update(**{**self.defaults, **values})
 
     def update(self, **values) -> None:
         where = "StartHereView.update()"
-        for name, value in values.items():
-            self.values[name] = check_slider(value, name, where, RANGES)
-        w, b, x = self.values["w"], self.values["b"], self.values["x"]
-        f = gate_value(w, b, x)
-        self.curve.set_ydata(gate_value(w, b, X_GRID))
-        self.stem.set_data([x, x], [0.0, f])
-        self.marker.set_data([x], [f])
-        self.readout.set_text(f"w = {w:+.1f}, b = {b:+.1f}, x = {x:+.1f}\n"
-                              f"f = σ({w * x + b:+.2f}) = {f:.3f}")
-        self.kept_bar.set_height(f * C_PREV)
-        self.erased_bar.set_height((1.0 - f) * C_PREV)
-        self.f = f
+        new = {}
+        for name, value in values.items():             # check everything before changing anything
+            new[name] = check_slider(value, name, where, RANGES)
+            if name == "steps":
+                if not new[name].is_integer():
+                    raise ValueError(f"{where}: argument 'steps' must be a whole number of steps, but it is {value!r}.")
+                new[name] = int(new[name])
+        self.values.update(new)
+        f, k = self.values["f"], self.values["steps"]
+        self.result = r = gate_over_steps(f, K_MAX, C_0)   # every step of the panel; steps > k are hidden
+        self.kept_bar.set_height(r.kept)
+        self.erased_bar.set_y(r.kept)
+        self.erased_bar.set_height(r.erased)
+        for t, bar in enumerate(self.step_bars):
+            bar.set_height(r.C[t] if t <= k else 0.0)
+        visible = 0.0 < r.half_life <= K_MAX            # f = 0: gone at once; f = 1 (inf): never
+        x = r.half_life if visible else 0.0
+        self.half_line.set_xdata([x, x])
+        self.half_line.set_visible(visible)
+        self.left = float(r.C[k])
+        self.readout.set_text(f"f = {f:.2f}: {self.left:.3f} is left after {steps_text(k)}\n"
+                              f"{half_life_text(r.half_life)}")
+        self.alt = (f"Two bar charts of a note of strength 1 under a gate f = {f:.2f}. Left, one step: "
+                    f"{r.kept:.2f} of the note is kept and {r.erased:.2f} erased. Right, step after step: "
+                    f"{self.left:.3f} of the note is left after {steps_text(k)}; {half_life_text(r.half_life)}.")
 
 
 def start_here_widget(**defaults):
-    """Sliders for w, b and x above a live :class:`StartHereView`; returns the ipywidgets box."""
+    """A slider for the gate f and one for the number of steps above a live :class:`StartHereView`."""
     view = StartHereView(**defaults)
-    labels = {"w": "weight w", "b": "bias b", "x": "input x"}
-    controls = float_sliders(view.values, RANGES, labels, readout_format=".1f", wide_label=False)
-    return interactive_view(view, controls, columns=3)
+    lo, hi, step = RANGES["steps"]
+    controls = {"f": float_slider(view.values["f"], RANGES["f"], "gate f", readout_format=".2f", wide_label=False),
+                "steps": W.IntSlider(value=view.values["steps"], min=lo, max=hi, step=step, description="steps k",
+                                     continuous_update=True)}
+    return interactive_view(view, controls, columns=2)
 
 
 def bench_cases():
-    """One case: every control swept over its whole slider range (ends included), others at default."""
-    sweep = sweep_each(StartHereView.defaults, RANGES)
-    sweep += range_corners(RANGES)  # the corners, where σ saturates at 0 and 1
+    """One case: every control swept over its whole slider range (ends included), then the corners."""
+    sweep = [{**kw, "steps": round(kw["steps"])} for kw in sweep_each(StartHereView.defaults, RANGES, n=7)]
+    sweep += range_corners(RANGES)  # f = 0 (erased at once) and f = 1 (kept forever), at 1 and 30 steps
     return [("gate", StartHereView(), sweep)]
