@@ -28,6 +28,7 @@ KINDS = {
 # names the notebooks' setup cells import (a cell assigning to their attributes patches a module)
 KNOWN = {"np": "numpy", "numpy": "numpy", "lh": "lstm_helpers", "lstm_helpers": "lstm_helpers",
          "plt": "matplotlib.pyplot", "matplotlib": "matplotlib", "ts": "lstm_helpers.toy_sentences",
+         "cg": "lstm_helpers.lessons.context_gates", "od": "lstm_helpers.lessons.output_design",
          "ag": "lstm_helpers.agreement", "math": "math", "os": "os", "sys": "sys", "IPython": "IPython",
          "inspect": "inspect", "display": "IPython.display.display"}
 ENGINE = ("lstm_helpers.gates.", "lstm_helpers.slides.", "lstm_helpers.bptt.", "lstm_helpers.selfcheck.",

@@ -25,7 +25,9 @@ from lstm_helpers.lessons.vanishing import DecayExperiment
 from lstm_helpers.selfcheck import (GRAD_NAMES, cell_update_reference, decay_lag_reference, error_rates_reference,
                                     gate_reference, hidden_output_reference, jacobian_norms_reference,
                                     lstm_step_forward_reference, rnn_step_reference)
+from lstm_helpers.selfcheck import gate_designs
 from lstm_helpers.slides import bptt
+from lstm_helpers.selfcheck.output_design import output_gate_design_reference, output_gate_design_verdict
 
 # ----------------------------------------------------------------------------- refused engine functions (by name)
 REFERENCES = ("rnn_step_reference", "jacobian_norms_reference", "decay_lag_reference", "gate_reference",
@@ -173,6 +175,54 @@ def _experiment(seed):
                            batch=DECAY["batch"], seed=seed)
 
 
+def design_probes(rng=None, ctx=None):
+    """06's design exercise has no input: output_gate_design() is called once and returns (W_o, b_o)."""
+    return [()]
+
+
+def output_design_judge(probes, arrays) -> tuple[bool, str]:
+    """A design is judged by its behaviour: the grader runs the returned (W_o, b_o) through its own cell on every
+    text of the language (lstm_helpers.lessons.output_design), not compared with one reference design."""
+    return output_gate_design_verdict(arrays.get("p0_W_o"), arrays.get("p0_b_o"))
+
+
+# ----------------------------------------------------------------------------- design exercises on sentences (04, 05)
+class DesignProbes(list):
+    """Probes of a design exercise: one call of the learner's function on the cell's starting arrays, and,
+    in ``secret``, the sentences the grader runs the returned design on in its own process (drawn from the
+    grader's secret; never sent to the sandbox)."""
+
+    secret: list = []
+
+
+def sentence_design_probes(inputs: Callable, secret: Callable) -> Callable:
+    """probes(rng, ctx) of a design item: ``inputs()`` is the call's arguments, ``secret(rng)`` the sentences."""
+    def probes(rng, ctx=None):
+        out = DesignProbes([inputs()])
+        out.secret = secret(rng)
+        return out
+    return probes
+
+
+def sentence_design_judge(verdict: Callable, sentences: Callable, names: tuple[str, ...]) -> Callable:
+    """judge(probes, arrays) -> (passed, why) of a design item: the returned arrays (``names``) are run through
+    the grader's own cell by ``verdict`` on the exercise's ``sentences()``, then on the secret ones."""
+    def judge(probes, arrays):
+        got = [arrays.get(f"p0_{n}") for n in names]
+        for n, g, w in zip(names, got, probes[0]):
+            if g is None:
+                return False, f"no result {n}"
+            if g.shape != np.shape(w) or not np.all(np.isfinite(g)):
+                return False, f"{n} has shape {g.shape} (expected {np.shape(w)}) or holds NaN or inf"
+        secret = list(getattr(probes, "secret", []))
+        for label, words in (("the exercise's sentences", sentences()), ("a secret sentence", secret)):
+            v = verdict(*got, words)
+            if not v["passed"]:
+                return False, f"the design, run through the grader's own cell on {label}: {v['failures'][0]}"
+        return True, f"the design is right on {len(secret)} secret sentences and the exercise's {len(sentences())}"
+    return judge
+
+
 ARRAYS = "arrays"
 ITEMS = {
     "rnn_step": Item("rnn_step", "function", {"kind": ARRAYS, "names": ["h_t"]}, rnn_step_probes,
@@ -200,6 +250,23 @@ ITEMS = {
     "error_rates": Item("error_rates", "function", {"kind": "rates"}, error_rate_probes, error_rates_reference,
                         REFERENCES + ANALYSIS_ANSWERS, ("correct", "groups"),
                         extra={"measured_cell": "error_rates_data", "measured_vars": ("correct", "attractors")}),
+    "period_eraser": Item("period_eraser", "function", {"kind": ARRAYS, "names": ["W_f", "b_f"]},
+                          sentence_design_probes(gate_designs.period_eraser_inputs, gate_designs.period_eraser_secret),
+                          None, REFERENCES + ("check_period_eraser", "period_eraser_verdict"),
+                          ("W_f", "b_f", "units", "columns"),
+                          extra={"judge": sentence_design_judge(gate_designs.period_eraser_verdict,
+                                                                gate_designs.period_eraser_sentences, ("W_f", "b_f"))}),
+    "cat_sleep_slot": Item("cat_sleep_slot", "function", {"kind": ARRAYS, "names": ["W_i", "b_i", "W_C", "b_C"]},
+                           sentence_design_probes(gate_designs.cat_sleep_slot_inputs,
+                                                  gate_designs.cat_sleep_slot_secret),
+                           None, REFERENCES + ("check_cat_sleep_slot", "cat_sleep_slot_verdict"),
+                           ("W_i", "b_i", "W_C", "b_C", "units", "columns"),
+                           extra={"judge": sentence_design_judge(gate_designs.cat_sleep_slot_verdict,
+                                                                 gate_designs.cat_sleep_slot_sentences,
+                                                                 ("W_i", "b_i", "W_C", "b_C"))}),
+    "output_gate_design": Item("output_gate_design", "function", {"kind": ARRAYS, "names": ["W_o", "b_o"]},
+                               design_probes, output_gate_design_reference,
+                               REFERENCES + ("output_gate_design_reference",), extra={"judge": output_design_judge}),
 }
 
 
@@ -236,6 +303,8 @@ def _first_difference(got: np.ndarray, want: np.ndarray) -> str:
 
 def compare_function(item: Item, probes: list, arrays: dict) -> tuple[bool, str]:
     """(passed, what was compared / why not) for a function item, from the arrays the sandbox returned."""
+    if "judge" in item.extra:                     # a design: its behaviour is judged (extra["judge"]), not its numbers
+        return item.extra["judge"](probes, arrays)
     kind = item.outputs["kind"]
     for k, args in enumerate(probes):
         want = item.reference(*args)

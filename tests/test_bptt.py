@@ -261,3 +261,73 @@ def test_input_gradient_paths_argument_errors():
         bptt.input_gradient_paths(lh.LSTM(9, 4), x, y)
     with pytest.raises(ValueError, match="'x'"):
         bptt.input_gradient_paths(_recall_model("lstm"), x[:, :, :5], y)
+
+
+# ----------------------------------------------------------------------------- finite differences inside the graph
+def _loss_reading_everything(rng, T, B, H):
+    """L = Σ_t r_t ⊙ h_t + r_C ⊙ C_T (every output and the final cell state), and its d_out, dC_T."""
+    r_out, r_C = rng.standard_normal((T, B, H)), rng.standard_normal((B, H))
+
+    def loss(outputs, cells):
+        return float(np.sum(r_out * outputs) + np.sum(r_C * cells[-1]))
+    return loss, r_out, r_C
+
+
+@pytest.mark.parametrize("node", bptt.NODES)
+def test_forward_nudged_by_zero_is_forward_steps(rng, node):
+    lstm, x, h0, C0 = _lstm_and_data(rng, T=3, B=2)
+    p = lstm.gate_weights()
+    outputs, cells, _ = bptt.forward_steps(x, p, h0, C0)
+    out0, cells0 = bptt.forward_nudged(x, p, h0, C0, node=node, t=1, nudge=0.0)
+    np.testing.assert_allclose(out0, outputs, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(cells0, cells, rtol=0, atol=1e-15)
+    out1, _ = bptt.forward_nudged(x, p, h0, C0, node=node, t=1, nudge=0.1)
+    np.testing.assert_array_equal(out1[0], outputs[0])                # the past is untouched
+    assert not np.allclose(out1[2], outputs[2])                        # the future changes
+
+
+def test_node_gradients_are_the_backward_passs_totals_and_gate_gradients(rng):
+    """∂L/∂C_t and ∂L/∂h_t by finite differences are backward_steps' totals dC_t, dh_t; ∂L/∂a^g_t are the
+    pre-activation gradients of the module docstring (da_f = dC_t ⊙ C_{t-1} ⊙ f_t(1 − f_t), …)."""
+    lstm, x, h0, C0 = _lstm_and_data(rng, T=3, B=2, D=3, H=2)
+    p = lstm.gate_weights()
+    T, B, _ = x.shape
+    H = lstm.hidden_size
+    loss, r_out, r_C = _loss_reading_everything(rng, T, B, H)
+    _, _, caches = bptt.forward_steps(x, p, h0, C0)
+    g = bptt.backward_steps(r_out, caches, p, dC_T=r_C)
+    for t in range(T):
+        c, dC, dh = caches[t], g["C"][t], g["h"][t]
+        want = {"C_t": dC, "h_t": dh, "f_t": dC * c.C_prev, "i_t": dC * c.C_tilde_t, "C_tilde_t": dC * c.i_t,
+                "o_t": dh * np.tanh(c.C_t), "a_f": dC * c.C_prev * c.f_t * (1 - c.f_t),
+                "a_i": dC * c.C_tilde_t * c.i_t * (1 - c.i_t), "a_C": dC * c.i_t * (1 - c.C_tilde_t ** 2),
+                "a_o": dh * np.tanh(c.C_t) * c.o_t * (1 - c.o_t)}
+        assert set(want) == set(bptt.NODES)
+        for node, w in want.items():
+            num = bptt.node_gradient(loss, x, p, node, t, h0, C0)
+            assert num.shape == (B, H)
+            assert lh.rel_error(num, w) < 1e-7, (node, t)
+
+
+def test_node_gradient_argument_errors(rng):
+    lstm, x, h0, C0 = _lstm_and_data(rng, T=2, B=1)
+    p = lstm.gate_weights()
+
+    def loss(outputs, cells):
+        return float(outputs.sum())
+    with pytest.raises(ValueError, match="'node'"):
+        bptt.forward_nudged(x, p, node="g_t", t=0, nudge=0.0)
+    with pytest.raises(ValueError, match="'t'"):
+        bptt.forward_nudged(x, p, node="C_t", t=2, nudge=0.0)
+    with pytest.raises(ValueError, match="'t'"):
+        bptt.forward_nudged(x, p, node="C_t", t=True, nudge=0.0)
+    with pytest.raises(TypeError, match="'loss'"):
+        bptt.node_gradient(3.0, x, p, "C_t", 0)
+    with pytest.raises(ValueError, match="'eps'"):
+        bptt.node_gradient(loss, x, p, "C_t", 0, eps=0.0)
+    with pytest.raises(TypeError, match="'x'"):
+        bptt.node_gradient(loss, None, p, "C_t", 0)
+    with pytest.raises(TypeError, match="'params'"):
+        bptt.node_gradient(loss, x, [1, 2], "C_t", 0)
+    with pytest.raises(ValueError, match="W_o"):
+        bptt.forward_nudged(x, {k: v for k, v in p.items() if k != "W_o"}, node="C_t", t=0, nudge=0.0)

@@ -51,7 +51,7 @@ root_only = pytest.mark.skipif(sandbox.tier() != "root", reason="the sandbox iso
 # ----------------------------------------------------------------------------- the items (fast)
 def test_every_graded_item_has_a_recheck():
     assert set(NOTEBOOK_OF) == set(recheck_items.ITEMS)
-    assert len(NOTEBOOK_OF) == 11
+    assert len(NOTEBOOK_OF) == 14
 
 
 def _all_function_names() -> set[str]:
@@ -525,7 +525,7 @@ def released(tmp_path_factory):
 
 
 def test_the_secrets_are_telling():
-    assert len([k for k in SECRETS if k.startswith("solution:")]) == 11
+    assert len([k for k in SECRETS if k.startswith("solution:")]) == 14
     assert all(_windows(lines) for lines in SECRETS.values()), [k for k, v in SECRETS.items() if not _windows(v)]
 
 
@@ -573,10 +573,11 @@ def tricks(released, tmp_path_factory):
 def test_a_wrong_forget_gate_with_any_of_the_three_tricks_scores_0_and_the_right_one_2(tricks):
     subs, printed = tricks
     scores, log = item_scores(subs), grading_log(subs)
-    assert scores[("right", "04_forget_gate")] == {"forget_gate": 2}
+    # the design exercise period_eraser is left unanswered in every submission: 0
+    assert scores[("right", "04_forget_gate")] == {"forget_gate": 2, "period_eraser": 0}
     assert log[("right", "04_forget_gate")]["recheck"]["forget_gate"]["status"] == "passed"
     for name in TRICKS:
-        assert scores[(name, "04_forget_gate")] == {"forget_gate": 0}, name
+        assert scores[(name, "04_forget_gate")] == {"forget_gate": 0, "period_eraser": 0}, name
         entry = log[(name, "04_forget_gate")]
         assert entry["recheck"]["forget_gate"]["kernel_score"] == 2, f"{name} did not fool the kernel"
         assert entry["recheck"]["forget_gate"]["status"] == "failed"

@@ -1,4 +1,5 @@
-"""The widget of notebook 04: the cat unit's forget gate at "dog" and the notes over the words."""
+"""The widgets of notebook 04: the cat unit's forget gate at "dog" and the notes over the words; the same gate
+reading h_{t-1} (the "sentence ended" unit) at the two "dog"s of "The cat saw the dog . The dog was sleeping"."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,9 @@ import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import toy_sentences as ts
-from lstm_helpers.widgets.forget_gate import CAT, DOG, RANGES, T_DOG, ForgetGateView, bench_cases, forget_gate_widget
+from lstm_helpers.lessons import context_gates as cg
+from lstm_helpers.widgets.forget_gate import (CAT, CONTEXT_RANGES, DOG, DOGS, RANGES, T_DOG, ContextEraserView,
+                                              ForgetGateView, bench_cases, context_eraser_widget, forget_gate_widget)
 from widget_testing import (assert_control_redraws, assert_first_slider_can_step_right,
                             assert_out_of_range_refused, assert_sweep_covers_ranges, assert_view_contract, controls)
 
@@ -70,10 +73,62 @@ def test_widget_has_one_slider_per_control_and_redraws_on_change():
 
 
 def test_bench_cases_sweep_every_control_over_its_whole_range():
-    (_, view, sweep), = bench_cases()
-    assert isinstance(view, ForgetGateView)
+    (_, view, sweep), (_, context, context_sweep) = bench_cases()
+    assert isinstance(view, ForgetGateView) and isinstance(context, ContextEraserView)
     assert_sweep_covers_ranges(sweep, RANGES)
+    assert_sweep_covers_ranges(context_sweep, CONTEXT_RANGES)
 
 
 def test_first_slider_can_move_right_from_its_default():
     assert_first_slider_can_step_right(forget_gate_widget())
+    assert_first_slider_can_step_right(context_eraser_widget())
+
+
+def test_views_carry_alt_text_with_the_drawn_numbers():
+    v = ForgetGateView()
+    assert len(v.alt) >= 30 and f"{v.f:.3f}" in v.alt
+    c = ContextEraserView()
+    assert f"{c.f[0]:.3f}" in c.alt and f"{c.f[1]:.3f}" in c.alt
+    data, meta = c._repr_mimebundle_()
+    assert meta["image/png"]["alt"] == c.alt and data["image/png"]
+    for label in (*(t.get_text() for ax in c.fig.axes for t in (ax.xaxis.label, ax.yaxis.label, ax.title)),
+                  *(t.get_text() for t in v.fig.axes[0].get_legend().get_texts())):
+        assert "_{" not in label or label.count("$") >= 2, f"raw TeX in a label: {label!r}"
+
+
+def test_context_view_default_is_the_hand_wired_eraser_cell():
+    c = ContextEraserView()
+    assert c.defaults == {"w_h": cg.ENDED_WEIGHT, "w_x": cg.NEW_SUBJECT_WEIGHT, "b": cg.SUBJECT_KEEP_BIAS}
+    assert_view_contract(c, CONTEXT_RANGES)
+    ref = cg.eraser_decisions()
+    np.testing.assert_allclose(c.c_cat.get_ydata(), ref["C_cat"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(c.h_end.get_ydata(), ref["h_ended"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(c.f_cat.get_ydata(), ref["f_t"], rtol=0, atol=1e-12)
+    for m, t in zip(c.markers, DOGS):
+        np.testing.assert_allclose(m.get_xydata(), [[ref["z"][t], ref["f_t"][t]]], atol=1e-12)
+    assert c.f[0] > 0.9 > 0.1 > c.f[1]                               # keep at the object, erase at the new subject
+
+
+@pytest.mark.parametrize("w_h,w_x,b", [(0.0, -6.0, 9.0), (-12.0, 4.0, 0.0), (4.0, -12.0, 12.0), (-3.3, -1.7, 5.5)])
+def test_context_view_follows_its_sliders(w_h, w_x, b):
+    c = ContextEraserView()
+    c.update(w_h=w_h, w_x=w_x, b=b)
+    d = cg.eraser_decisions(cg.eraser_cell(w_h=w_h, w_x=w_x, b=b))
+    np.testing.assert_allclose(c.f_cat.get_ydata(), d["f_t"], rtol=0, atol=1e-12)
+    assert c.f == tuple(float(d["f_t"][t]) for t in DOGS)
+    for t, f in zip(DOGS, c.f):
+        assert f"f = {f:.3f}" in c.readout.get_text()
+    if w_h == 0.0:
+        assert c.f[0] == pytest.approx(c.f[1], abs=1e-12)             # no context: one word, one decision
+
+
+def test_context_view_refuses_bad_values_and_its_widget_redraws():
+    c = ContextEraserView()
+    for name in CONTEXT_RANGES:
+        assert_out_of_range_refused(c, name, CONTEXT_RANGES, margin=1.0, not_a_number="big")
+    with pytest.raises(TypeError, match="'w'"):
+        c.update(w=1.0)
+    box = context_eraser_widget()
+    found = controls(box)
+    assert len(found) == len(CONTEXT_RANGES)
+    assert_control_redraws(box, found[0], 0.0, "w_h")

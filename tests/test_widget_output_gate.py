@@ -86,3 +86,21 @@ def test_bench_cases_cover_both_settings_and_the_whole_slider_ranges():
 
 def test_first_slider_can_move_right_from_its_default():
     assert_first_slider_can_step_right(output_gate_widget())
+
+
+def test_alt_text_describes_the_figure_drawn():
+    """display(view) carries alt text built from the numbers drawn, and it follows the controls."""
+    from lstm_helpers.support.plots import MIN_ALT_CHARS
+
+    v = OutputGateView()
+    _, meta = v._repr_mimebundle_()
+    assert meta["image/png"]["alt"] == v.alt and len(v.alt) >= MIN_ALT_CHARS
+    for w, q in zip(ts.NEXT_WORDS, v.probabilities):
+        assert f"{w} {100 * q:.0f} %" in v.alt
+    C = v.trace["C_t"][T_AND]
+    assert f"dog {C[ts.unit_index('dog')]:.2f}" in v.alt and "erased at 'dog'" in v.alt
+    before = v.alt
+    v.update(o_sleeping=0.0, erased=False)
+    assert v.alt != before and "sleeping 0.00" in v.alt and "not erased" in v.alt
+    for w, q in zip(ts.NEXT_WORDS, v.probabilities):
+        assert f"{w} {100 * q:.0f} %" in v.alt

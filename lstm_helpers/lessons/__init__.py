@@ -1,11 +1,15 @@
 """One module per notebook topic: the experiments a notebook runs, returning numbers and figures.
 
+    first_gate       00  one gate over k steps: what is kept, what is erased, the half-life
     vanishing        01  gradient decay through a vanilla RNN, the Pascanu bound, clipping
     memory_span      02  measured memory span of RNN and LSTM on the recall task
     span_search      02  the span per seed (lag ladder + bisection), RNN and LSTM starts, each at its best rate
     memory_sim       03  the memory simulator: what an RNN and an LSTM keep of a note
-    diagram          03  the LSTM cell diagram (any gate highlighted)
+    diagram          00, 03–07  the LSTM cell diagram (any gate highlighted) and its backward graph (07)
     toy_sentences    04–06  the hand-wired cat/dog LSTM the gate notebooks open up
+    context_gates    04, 05  hand-wired gates that read h_{t-1}: an eraser that waits for '.', a pen that
+                     writes where the dog is; one colour per unit
+    output_design    06  the output-gate design exercise: its texts, show/hide rules, the run through the cell
     sentences        08, 09  shared: vocabulary and encoding, the word model and its batches, gate traces
                      and probes of the cell state, training runs compared
     sentence_corpus  08  the animal-sentence language; the slides' gate table measured

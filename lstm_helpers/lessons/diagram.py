@@ -14,6 +14,11 @@ Layout (as in the slides and in Olah's "Understanding LSTM Networks")::
 highway) to colour while the rest is greyed out, so that the gate notebooks can point at
 "their" gate. Every patch has a ``gid`` ('gate:forget', 'gate:input', 'gate:candidate',
 'gate:output', 'op:forget', 'op:input', 'op:add', 'op:output', 'tanh:output') for tests.
+
+:func:`draw_lstm_backward` draws the backward computational graph of one step (notebook 07): the
+gradient flows right to left along the **cell path** (dC_{t+1} ⊙ f_{t+1} → dC_t → dC_t ⊙ f_t = dC_{t-1},
+no weight matrix) and the **hidden path** (dh_t → o_t ⊙ tanh'(C_t) → dC_t, and the four gates'
+pre-activations back through W_gᵀ to dh_{t-1} and dx_t); ``highlight`` picks one path.
 """
 from __future__ import annotations
 
@@ -185,5 +190,157 @@ def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = 
 
     if title is None:
         title = "One LSTM cell" if highlight is None else f"One LSTM cell: the {TITLE_NAMES[highlight]}"
+    ax.set_title(title)
+    return ax
+
+
+# ----------------------------------------------------------------------------- the backward graph (notebook 07)
+BACKWARD_PATHS = ("cell", "hidden")
+# Accepted spellings for ``draw_lstm_backward(highlight=...)`` -> canonical path name.
+BACKWARD_ALIASES = {"cell": "cell", "C": "cell", "C_t": "cell", "cell path": "cell", "highway": "cell",
+                    "hidden": "hidden", "h": "hidden", "h_t": "hidden", "hidden path": "hidden"}
+BACKWARD_COLORS = {"cell": COLORS["cell"], "hidden": COLORS["output"]}
+# Geometry of the backward graph (data coordinates): the cell path on top, the hidden path below.
+YB_CELL, YB_LOCAL, YB_DA, YB_W, YB_BUS = 6.3, 4.75, 3.3, 2.05, 0.9
+XB_GATE = {"forget": 3.4, "input": 5.9, "candidate": 8.4, "output": 10.9}
+XB_MUL_F, XB_ADD_C, XB_ADD_H, XB_SPLIT, XB_END = 1.6, 13.0, 14.6, 1.6, 16.3
+DA_NAMES = {"forget": "f", "input": "i", "candidate": "C", "output": "o"}
+DA_FACTORS = {"forget": "$\\odot\\, C_{t-1}$\n$\\odot\\, f_t(1-f_t)$",
+              "input": "$\\odot\\, \\tilde{C}_t$\n$\\odot\\, i_t(1-i_t)$",
+              "candidate": "$\\odot\\, i_t$\n$\\odot\\, (1-\\tilde{C}_t^{\\,2})$",
+              "output": "$\\odot\\, \\tanh(C_t)$\n$\\odot\\, o_t(1-o_t)$"}
+
+
+def _path_color(path: str, highlight: str | None) -> tuple[str, float]:
+    """(colour, line width) of a gradient path given which one is highlighted."""
+    if highlight is None:
+        return BACKWARD_COLORS[path], 2.2
+    if path == highlight:
+        return BACKWARD_COLORS[path], 3.4
+    return MUTED, 1.6
+
+
+def draw_lstm_backward(ax=None, *, highlight: str | None = None, title: str | None = None):
+    """Draw the backward computational graph of one LSTM step t: where the gradients go, right to left.
+
+    Two paths carry the gradient from step t back to step t−1 (the slides' notation; ⊙ is the entry-wise
+    product, σ' = σ(1 − σ), tanh' = 1 − tanh²):
+
+    * the **cell path** (top, blue): dC_{t+1} ⊙ f_{t+1} arrives from step t+1, adds to what comes from h_t,
+      gives dC_t, and leaves for step t−1 as dC_{t-1} = dC_t ⊙ f_t: one product with the forget gate, no
+      weight matrix;
+    * the **hidden path** (below, purple): dh_t (the loss at step t plus what step t+1 sent back) reaches
+      dC_t through dh_t ⊙ o_t ⊙ (1 − tanh² C_t) and the output gate's pre-activation da^o_t; dC_t reaches the
+      other three pre-activations da^f_t, da^i_t, da^C_t; each goes back through its weight matrix (W_gᵀ)
+      and their sum d[h_{t-1}, x_t] splits into dh_{t-1} (to step t−1) and dx_t.
+
+    Args:
+        ax: a matplotlib axis; a new figure (pyplot) of size 10 × 6 is made if None.
+        highlight: None (both paths in their colours) or 'cell' / 'hidden' (also 'C_t', 'h_t', 'cell path',
+            'hidden path', 'highway', 'C', 'h'): that path is drawn thicker, the other one grey.
+        title: axis title; a default naming the highlighted path if None.
+
+    Every patch has a ``gid`` for tests: 'op:add_dC', 'op:forget', 'op:add_dh', 'box:local' (the factor
+    o_t ⊙ (1 − tanh² C_t)), 'box:da_f', 'box:da_i', 'box:da_C', 'box:da_o', 'box:W_f' … 'box:W_o'; every
+    wire (Line2D or arrow) has the gid of its path, 'path:cell' or 'path:hidden'.
+
+    Returns:
+        the axis.
+    """
+    where = "draw_lstm_backward()"
+    if highlight is not None:
+        check_choice(highlight, "highlight", where, tuple(BACKWARD_ALIASES))
+        highlight = BACKWARD_ALIASES[highlight]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11.0, 6.0))
+    ax.set_xlim(-0.4, 16.6)
+    ax.set_ylim(-1.3, 7.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    c_col, c_lw = _path_color("cell", highlight)
+    h_col, h_lw = _path_color("hidden", highlight)
+
+    def wire(xs, ys, color, lw, gid, arrow=True):
+        if arrow:
+            ax.add_patch(FancyArrowPatch((xs[-2], ys[-2]), (xs[-1], ys[-1]), arrowstyle="-|>", mutation_scale=15,
+                                         color=color, lw=lw, zorder=2, shrinkA=0, shrinkB=0, gid=gid))
+            xs, ys = xs[:-1], ys[:-1]
+        if len(xs) > 1:
+            ax.plot(xs, ys, color=color, lw=lw, solid_capstyle="round", zorder=1, gid=gid)
+
+    def op(x, y, symbol, color, gid):
+        ax.add_patch(Circle((x, y), R_OP, facecolor="white", edgecolor=color, lw=2.0, zorder=4, gid=gid))
+        ax.text(x, y, symbol, ha="center", va="center", fontsize=16, color=color, zorder=5)
+
+    def box(x, y, w, h, text, face, edge, gid, color="white", fontsize=12):
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
+                                    facecolor=face, edgecolor=edge, lw=1.4, zorder=3, gid=gid))
+        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=color, zorder=5)
+
+    def label(x, y, text, color=WIRE, **kw):
+        kw.setdefault("fontsize", 12)
+        ax.text(x, y, text, color=color, zorder=6, **kw)
+
+    # --- the cell path (top): dC_{t+1} ⊙ f_{t+1} -> ⊕ -> dC_t -> ⊙ f_t -> dC_{t-1}
+    wire([XB_END, XB_ADD_C + R_OP], [YB_CELL] * 2, c_col, c_lw, "path:cell")
+    label(XB_END + 0.1, YB_CELL + 0.25, "$dC_{t+1} \\odot f_{t+1}$\n(from step t+1)", c_col, ha="right", va="bottom",
+          fontsize=11)
+    op(XB_ADD_C, YB_CELL, "⊕", c_col, "op:add_dC")
+    wire([XB_ADD_C - R_OP, XB_MUL_F + R_OP], [YB_CELL] * 2, c_col, c_lw, "path:cell")
+    label((XB_GATE["output"] + XB_ADD_C) / 2, YB_CELL + 0.2, "$dC_t$", c_col, ha="center", va="bottom", fontsize=14)
+    op(XB_MUL_F, YB_CELL, "⊙", c_col, "op:forget")
+    label(XB_MUL_F, YB_CELL + 0.45, "$f_t$", c_col, ha="center", va="bottom", fontsize=13)
+    wire([XB_MUL_F - R_OP, -0.2], [YB_CELL] * 2, c_col, c_lw, "path:cell")
+    label(-0.3, YB_CELL + 0.2, "$dC_{t-1}$", c_col, ha="left", va="bottom", fontsize=14)
+    label((XB_MUL_F + XB_GATE["forget"]) / 2 + 0.9, YB_CELL + 0.75,
+          "cell path: one product with $f_t$, no weight matrix", c_col, ha="left", va="bottom", fontsize=10,
+          style="italic")
+
+    # --- dh_t: the loss at step t + what step t+1 sent back, then up into dC_t through o_t ⊙ tanh'(C_t)
+    wire([XB_END, XB_ADD_H + R_OP], [YB_DA] * 2, h_col, h_lw, "path:hidden")
+    label(XB_END + 0.1, YB_DA - 0.3, "$dh_t$ from\nstep t+1", h_col, ha="right", va="top", fontsize=11)
+    wire([XB_ADD_H, XB_ADD_H], [YB_LOCAL + 0.5, YB_DA + R_OP], h_col, h_lw, "path:hidden")
+    label(XB_ADD_H + 0.1, YB_LOCAL + 0.55, r"$\partial L/\partial h_t$" + "\n(loss at t)", h_col, ha="center",
+          va="bottom", fontsize=11)
+    op(XB_ADD_H, YB_DA, "⊕", h_col, "op:add_dh")
+    wire([XB_ADD_H - R_OP, XB_GATE["output"] + 0.75], [YB_DA] * 2, h_col, h_lw, "path:hidden")
+    label((XB_ADD_C + XB_ADD_H) / 2 - 0.1, YB_DA + 0.12, "$dh_t$", h_col, ha="center", va="bottom", fontsize=14)
+    ax.plot([XB_ADD_C], [YB_DA], "o", color=h_col, ms=6, zorder=3, gid="path:hidden")
+    wire([XB_ADD_C, XB_ADD_C], [YB_DA, YB_LOCAL - 0.3], h_col, h_lw, "path:hidden")
+    box(XB_ADD_C, YB_LOCAL, 2.3, 0.6, r"$\odot\, o_t \odot (1-\tanh^2 C_t)$", "white", h_col, "box:local", color=h_col,
+        fontsize=10.5)
+    wire([XB_ADD_C, XB_ADD_C], [YB_LOCAL + 0.3, YB_CELL - R_OP], h_col, h_lw, "path:hidden")
+
+    # --- the four pre-activations da^g_t, each back through its weights W_gᵀ into d[h_{t-1}, x_t]
+    for part, x in XB_GATE.items():
+        g = DA_NAMES[part]
+        if part != "output":                      # da^f, da^i, da^C read dC_t
+            wire([x, x], [YB_CELL, YB_DA + 0.3], h_col, max(h_lw - 0.8, 1.4), "path:hidden")
+            ax.plot([x], [YB_CELL], "o", color=c_col, ms=6, zorder=3, gid="path:cell")
+            label(x + 0.12, (YB_CELL + YB_DA) / 2 + 0.1, DA_FACTORS[part], h_col, ha="left", va="center",
+                  fontsize=10.5)
+        else:                                     # da^o reads dh_t
+            label(x + 0.85, YB_DA - 0.2, DA_FACTORS[part], h_col, ha="left", va="top", fontsize=10.5)
+        face = MUTED if highlight == "cell" else COLORS[part]
+        box(x, YB_DA, 1.5, 0.6, f"$da^{g}_t$", face, "0.3", f"box:da_{g}", color="0.15" if face == MUTED else "white",
+            fontsize=13)
+        wire([x, x], [YB_DA - 0.3, YB_W + 0.28], h_col, max(h_lw - 0.8, 1.4), "path:hidden")
+        box(x, YB_W, 1.1, 0.56, f"$W_{g}^{{\\top}}$", "white", h_col, f"box:W_{g}", color=h_col, fontsize=12)
+        wire([x, x], [YB_W - 0.28, YB_BUS], h_col, max(h_lw - 0.8, 1.4), "path:hidden", arrow=False)
+    wire([XB_GATE["output"], XB_SPLIT], [YB_BUS] * 2, h_col, h_lw, "path:hidden", arrow=False)
+    label((XB_GATE["candidate"] + XB_GATE["output"]) / 2, YB_BUS - 0.12,
+          r"sum: $d[h_{t-1}, x_t] = \sum_g W_g^{\top} da^g_t$", h_col, ha="center", va="top", fontsize=10.5)
+    ax.plot([XB_SPLIT], [YB_BUS], "o", color=h_col, ms=6, zorder=3, gid="path:hidden")
+    wire([XB_SPLIT, -0.2], [YB_BUS] * 2, h_col, h_lw, "path:hidden")
+    label(-0.3, YB_BUS + 0.15, "$dh_{t-1}$", h_col, ha="left", va="bottom", fontsize=14)
+    label(0.95, YB_BUS + 0.17, "(its first H entries)", h_col, ha="left", va="bottom", fontsize=10)
+    wire([XB_SPLIT, XB_SPLIT], [YB_BUS, -1.1], h_col, h_lw, "path:hidden")
+    label(XB_SPLIT + 0.15, -1.05, "$dx_t$  (its last D entries)", h_col, ha="left", va="bottom", fontsize=11)
+    label(XB_GATE["output"] + 1.0, -1.05, r"weights: $dW_g$ += $da^g_t\,[h_{t-1}, x_t]^{\top}$,"
+          r"  $db_g$ += $da^g_t$", WIRE, ha="center", va="bottom", fontsize=10)
+
+    if title is None:
+        title = ("Backward through one LSTM step: the cell path and the hidden path" if highlight is None
+                 else f"Backward through one LSTM step: the {highlight} path")
     ax.set_title(title)
     return ax

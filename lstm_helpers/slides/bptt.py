@@ -21,6 +21,9 @@ Also here: :func:`slide_gradients` (the engine's gradients regrouped per gate),
 gradient flow), :func:`input_gradient_paths` (the same with the gradient allowed to cross steps
 along the cell path only, or the hidden path only: which path carries it) and
 :func:`plot_weight_layout` (where the slides' W_f sits in PyTorch's matrices).
+:func:`forward_nudged` and :func:`node_gradient` change one value inside the computation (a pre-activation,
+a gate, C_t or h_t of one step) and measure the loss's derivative with respect to it by finite differences:
+notebook 07 checks each line of its hand derivation of BPTT with them.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 from ..support.checks import check_choice
 from ..support.plots import OKABE_ITO, label_axes
+from ..engine.activations import sigmoid_unchecked
 
 SLIDE_GATES = (("f", "f"), ("i", "i"), ("C", "g"), ("o", "o"))  # (slide letter, PyTorch block)
 
@@ -339,3 +343,84 @@ def input_gradient_paths(model: SequenceModel, x, targets) -> dict[str, np.ndarr
             dC_next = zeros if name == "hidden path only" else s["dC_prev"]
         out[name] = np.linalg.norm(dx, axis=2).mean(axis=1)
     return out
+
+
+# ----------------------------------------------------------------------------- finite differences inside the graph
+# The values of one step that :func:`forward_nudged` can change: the pre-activations a^g_t = W_g [h_{t-1}, x_t] + b_g,
+# the gate and candidate values, and the two states.
+NODES = ("a_f", "a_i", "a_C", "a_o", "f_t", "i_t", "C_tilde_t", "o_t", "C_t", "h_t")
+_NODE_GATES = (("f", "f_t", "sigmoid"), ("i", "i_t", "sigmoid"), ("C", "C_tilde_t", "tanh"), ("o", "o_t", "sigmoid"))
+
+
+def forward_nudged(x, params, h0=None, C0=None, *, node: str, t: int, nudge) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`forward_steps` with one value inside the computation changed, to measure a derivative with respect to it.
+
+    ``nudge`` is added to ``node`` of step ``t`` right after that value is computed; everything computed later (the
+    rest of the step and the later steps) uses the changed value. With ``nudge`` = 0 this is :func:`forward_steps`.
+
+    Args:
+        x: inputs (T, B, D).  params: W_f, b_f, … W_o, b_o (as :meth:`LSTM.gate_weights` returns).
+        h0, C0: initial state (B, H); zeros if None.
+        node: one of :data:`NODES`: a pre-activation 'a_f', 'a_i', 'a_C', 'a_o', a gate or candidate value
+            'f_t', 'i_t', 'C_tilde_t', 'o_t', or a state 'C_t', 'h_t'.
+        t: the step, 0 … T−1 (step t of the code is the slides' step t + 1).
+        nudge: what is added, (B, H) (or a number, added to every entry).
+
+    Returns:
+        (outputs, C): h_1 … h_T and C_1 … C_T, each (T, B, H).
+    """
+    where = "forward_nudged()"
+    params = _check_params(params, where)
+    check_choice(node, "node", where, NODES)
+    x = check_array(x, "x", where, shape=(None, None, None), dims=("T", "B", "D"))
+    T, B, _ = x.shape
+    H = np.shape(params["W_f"])[0]
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t < T:
+        raise ValueError(f"{where}: argument 't' must be a step 0 … T−1 = {T - 1}, but it is {t!r}.")
+    nudge = np.broadcast_to(check_array(np.asarray(nudge, dtype=x.dtype), "nudge", where), (B, H))
+    h = np.zeros((B, H), x.dtype) if h0 is None else check_array(h0, "h0", where, shape=(B, H), dims=("B", "H"))
+    C = np.zeros((B, H), x.dtype) if C0 is None else check_array(C0, "C0", where, shape=(B, H), dims=("B", "H"))
+    outputs, cells = np.empty((T, B, H), x.dtype), np.empty((T, B, H), x.dtype)
+    for s in range(T):
+        here = {} if s != t else {node: nudge}
+        v = {}
+        for g, name, act in _NODE_GATES:
+            a = gates.gate_steps(h, x[s], params[f"W_{g}"], params[f"b_{g}"], act)["z"] + here.get(f"a_{g}", 0.0)
+            v[name] = (np.tanh(a) if act == "tanh" else sigmoid_unchecked(a)) + here.get(name, 0.0)
+        C = v["f_t"] * C + v["i_t"] * v["C_tilde_t"] + here.get("C_t", 0.0)
+        h = v["o_t"] * np.tanh(C) + here.get("h_t", 0.0)
+        outputs[s], cells[s] = h, C
+    return outputs, cells
+
+
+def node_gradient(loss, x, params, node: str, t: int, h0=None, C0=None, *, eps: float = 1e-6) -> np.ndarray:
+    """The derivative of a loss with respect to one value inside the computation, by central differences.
+
+    For every entry (b, j) of ``node`` at step ``t``: (L(+ε) − L(−ε)) / 2ε, where L(±ε) = ``loss(outputs, C)``
+    after :func:`forward_nudged` added ±ε to that entry only. This is the total derivative: the change travels
+    along every path from that value to the loss.
+
+    Args:
+        loss: a function of (outputs (T, B, H), C (T, B, H)) returning a number.
+        x, params, h0, C0, node, t: as for :func:`forward_nudged`.  eps: the step ε (> 0).
+
+    Returns:
+        (B, H) array: ∂L/∂node_t.
+    """
+    where = "node_gradient()"
+    if not callable(loss):
+        raise TypeError(f"{where}: argument 'loss' must be a function of (outputs, C), but it is {type(loss).__name__}.")
+    if not isinstance(eps, (int, float)) or isinstance(eps, bool) or not eps > 0:
+        raise ValueError(f"{where}: argument 'eps' must be a positive number, but it is {eps!r}.")
+    params = _check_params(params, where)
+    x = check_array(x, "x", where, shape=(None, None, None), dims=("T", "B", "D"))
+    B, H = x.shape[1], np.shape(params["W_f"])[0]
+    grad = np.empty((B, H))
+    for b in range(B):
+        for j in range(H):
+            e = np.zeros((B, H))
+            e[b, j] = eps
+            up = loss(*forward_nudged(x, params, h0, C0, node=node, t=t, nudge=e))
+            down = loss(*forward_nudged(x, params, h0, C0, node=node, t=t, nudge=-e))
+            grad[b, j] = (up - down) / (2 * eps)
+    return grad

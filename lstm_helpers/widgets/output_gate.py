@@ -48,15 +48,15 @@ class OutputGateView(View):
 
         w = 0.38
         zero = np.zeros(ts.H)
-        self.c_bars = list(ax.bar(UNIT_X - w / 2, zero, width=w, color=sky, label="kept: C_t").patches)
+        self.c_bars = list(ax.bar(UNIT_X - w / 2, zero, width=w, color=sky, label="kept: $C_t$").patches)
         self.h_bars = list(ax.bar(UNIT_X + w / 2, zero, width=w, color=blue,
-                                  label="shown: h_t = o_t⊙tanh(C_t)").patches)
-        (self.o_marks,) = ax.plot(UNIT_X + w / 2, zero, "D", color=verm, ms=7, label="output gate o_t")
+                                  label=r"shown: $h_t = o_t \odot \tanh(C_t)$").patches)
+        (self.o_marks,) = ax.plot(UNIT_X + w / 2, zero, "D", color=verm, ms=7, label="output gate $o_t$")
         ax.set_xticks(UNIT_X, ts.UNITS)
         ax.set_xlim(-0.6, ts.H - 0.4)
         ax.set_ylim(0.0, 1.38)  # C_t and o_t stay below 1; room for the legend on top
         ax.set_yticks(np.linspace(0.0, 1.0, 6))
-        ax.set_title("At 'and': kept in the cell vs shown in h_t")
+        ax.set_title("At 'and': kept in the cell vs shown in $h_t$")
         ax.set_xlabel("memory unit")
         ax.set_ylabel("value")
         ax.legend(loc="upper center", ncols=2, fontsize=8)
@@ -69,7 +69,7 @@ class OutputGateView(View):
         bx.set_xticks(WORD_X, ts.NEXT_WORDS)
         bx.set_ylim(0.0, 1.15)
         bx.set_yticks(np.linspace(0.0, 1.0, 6))
-        bx.set_title("Next word after 'and': softmax(V·h_t)")
+        bx.set_title(r"Next word after 'and': softmax($V h_t$)")
         bx.set_xlabel("candidate next word")
         bx.set_ylabel("probability")
 
@@ -99,6 +99,21 @@ class OutputGateView(View):
             text.set_y(value + 0.01)
             text.set_text(f"{100 * value:.0f} %")
         self.probabilities, self.trace = p, tr
+
+    @property
+    def alt(self) -> str:
+        """Alt text of the current figure: what it shows and the numbers to notice (the probabilities drawn)."""
+        tr = self.trace
+        C, h = tr["C_t"][T_AND], tr["h_t"][T_AND]
+        kept = ", ".join(f"{u} {c:.2f}" for u, c in zip(ts.UNITS, C))
+        shown = ", ".join(f"{u} {v:.2f}" for u, v in zip(ts.UNITS, h))
+        probs = ", ".join(f"{w} {100 * q:.0f} %" for w, q in zip(ts.NEXT_WORDS, self.probabilities))
+        old = "erased at 'dog'" if self.values["erased"] else "not erased"
+        return (f"Two bar charts at the word 'and', output gate o_t set to dog {self.values['o_dog']:.2f}, sleeping "
+                f"{self.values['o_sleeping']:.2f}, old context (cat, hungry, {old}) {self.values['o_old']:.2f}. "
+                f"Left, per memory unit: the kept note C_t ({kept}) next to the shown h_t = o_t times tanh(C_t) "
+                f"({shown}); no shown bar is higher than its kept bar. Right: the next-word probabilities "
+                f"({probs}).")
 
 
 def output_gate_widget(**defaults):

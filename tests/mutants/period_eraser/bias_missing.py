@@ -1,0 +1,6 @@
+# Mutant of 'period_eraser': the bias is left at 0 (the gate rests at σ(0) = 0.5)
+def period_eraser(W_f, b_f, units, columns):
+    """The cat unit's eraser in the eraser cell: set its row of W_f (3, 11) and its bias in b_f (3,)."""
+    cat = units.index("cat")
+    W_f[cat, columns.index("x[.]")] = -12.0
+    return W_f, b_f
