@@ -363,6 +363,18 @@ def test_agreement_view_explains_what_it_cannot_read(text, shown):
     assert view.message is None and not view.note.get_visible()
 
 
+def test_agreement_view_alt_text_names_the_sentence_and_the_probabilities():
+    view = AgreementView(_models())
+    data, metadata = view._repr_mimebundle_()
+    alt = metadata["image/png"]["alt"]
+    assert len(alt) >= 30 and alt == view.alt
+    for name, p in view.probabilities.items():
+        assert f"{name}: P(was) = {p[0]:.3f}" in alt
+    assert "subject 'cat' asks for 'was'" in alt and "'tables' for 'were'" in alt
+    view.update(sentence="the unicorn")
+    assert "'unicorn'" in view.alt and "\n" not in view.alt
+
+
 def test_agreement_view_rejects_bad_input():
     view = AgreementView(_models())
     with pytest.raises(TypeError, match="sentence"):

@@ -244,8 +244,12 @@ def test_error_spread_and_gradient_share_figures(data):
     fig, axes = plt.subplots(1, 2)
     ag.plot_error_spread(axes, spread, baseline=runs[0], colors={"RNN": "#D55E00"}, trained_up_to=(16, 3))
     assert len(axes[0].get_lines()) == 2 and len(axes[1].get_lines()) == 3
-    rnn = axes[1].get_lines()[0]
-    assert list(rnn.get_ydata()) == [100 * spread["RNN"]["attractors"][a][1].median for a in rnn.get_xdata()]
+    rnn, lstm = axes[1].get_lines()[:2]
+    keys = list(spread["RNN"]["attractors"])
+    assert list(rnn.get_ydata()) == [100 * spread["RNN"]["attractors"][a][1].median for a in keys]
+    # equal medians must not hide each other: side by side, own markers, the first model on top
+    np.testing.assert_allclose(np.asarray(rnn.get_xdata()) + 0.08, np.asarray(lstm.get_xdata()))
+    assert rnn.get_marker() != lstm.get_marker() and rnn.get_zorder() > lstm.get_zorder()
     assert len(axes[0].collections) >= 2                                 # one range band per model
     legend = [t.get_text() for t in axes[1].get_legend().get_texts()]
     assert "RNN: median and range over 3 seeds" in legend and "last-noun shortcut" in legend
@@ -255,5 +259,5 @@ def test_error_spread_and_gradient_share_figures(data):
     shares = {"RNN": [np.linspace(1, 0.01, len(single))] * 2, "LSTM": [np.ones(len(single))]}
     ag.plot_gradient_share(ax, shares, [s.distance for s in single])
     assert len(ax.get_lines()) == 3 and ax.get_yscale() == "log"
-    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel().startswith("$")     # mathtext, not raw symbols
     plt.close("all")

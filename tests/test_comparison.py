@@ -223,6 +223,20 @@ def test_plot_span_seeds_draws_every_seed():
     plt.close(fig)
 
 
+def test_plot_span_seeds_keeps_equal_results_visible():
+    """Two models with the same accuracies (e.g. both 1 at short lags): neither line hides the other."""
+    runs = [_fake_run(5, [1, 1, 1]), _fake_run(20, [1, 1, 1])]
+    rnn, lstm = cmp.SpanSeeds("rnn", "RNN", runs), cmp.SpanSeeds("lstm", "LSTM", runs)
+    fig, ax = plt.subplots()
+    a, b = cmp.plot_span_seeds(ax, [rnn, lstm], colors=["red", "blue"])
+    assert not np.allclose(a.get_xdata(), b.get_xdata())                 # side by side on the lag axis
+    assert a.get_marker() != b.get_marker() and a.get_linestyle() != b.get_linestyle()
+    assert a.get_zorder() > b.get_zorder()                                # the first result drawn on top
+    dots = [ln for ln in ax.lines if ln.get_label() == "RNN: one seed"][0]
+    assert len(set(np.round(dots.get_xdata(), 9))) == 6                   # the seeds' dots apart too
+    plt.close(fig)
+
+
 # ----------------------------------------------------------------------------- agreement over seeds
 def test_train_agreement_seeds_equals_one_seed_runs(agreement_data):
     kw = dict(steps=12, lr=1e-2, batch_size=16, target_accuracy=0.99, eval_every=5)

@@ -190,12 +190,18 @@ def test_format_seed_table_medians_and_ranges():
 
 
 def test_plots_draw(measured):
-    fig, axes = plt.subplots(1, 3)
+    fig, axes = plt.subplots(1, 3, layout="constrained")
     gt.plot_seed_gates(axes, SLIDE_WORDS, measured.mean_all)
-    assert len(axes[0].get_lines()) == measured.n + 2 and axes[0].get_legend() is not None
+    assert len(axes[0].get_lines()) == measured.n + 2
+    assert axes[0].get_legend() is None and len(fig.legends) == 1          # under the panels, hiding no point
+    assert all("$" in ax.get_title() for ax in axes)                      # mathtext: $f_t$, not f_t
+    ticks = [t.get_text() for t in axes[0].get_xticklabels()]
+    assert ticks[SLIDE_WORDS.index(".")] == '"."' and ticks[0] == SLIDE_WORDS[0]
     fig2, axes2 = plt.subplots(1, 3)
     gt.plot_seed_boundary(axes2, measured)
     assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in axes2)
+    assert all("$" in ax.get_title() for ax in axes2)
+    assert [t.get_text() for t in axes2[0].get_xticklabels()] == ["last word", '"."', '"The"', "new subject", '"was"']
     with pytest.raises(TypeError, match="'measured'"):
         gt.plot_seed_boundary(axes2, {})
     fig3, ax = plt.subplots()

@@ -225,4 +225,7 @@ def test_plot_memory_span_draws_each_result_and_reference_lines():
     assert any("chance" in s for s in labels) and any("0.95" in s for s in labels)
     assert ax.get_xscale() == "log"
     assert lines[0].get_color() == "#D55E00"
+    # B at accuracy 1 everywhere must not hide A where A is 1 too: own marker and style, A on top
+    assert lines[0].get_marker() != lines[1].get_marker() and lines[0].get_linestyle() != lines[1].get_linestyle()
+    assert lines[0].get_zorder() > lines[1].get_zorder()
     plt.close(fig)

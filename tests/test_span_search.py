@@ -273,6 +273,11 @@ def test_plot_spans_draws_dots_brackets_censored_and_untrained(monkeypatch):
     assert [t.get_text() for t in ax.get_yticklabels()] == ["B", "A"]
     labels = ax.get_legend_handles_labels()[1]
     assert any("untrained" in s for s in labels) and any("slide" in s for s in labels)
+    # A's row is y = 1 (rows top to bottom: A, B): trained dots in its upper half, untrained circles in its lower half
+    (circles,) = [c for c in ax.collections if len(c.get_offsets()) == 2
+                  and np.array_equal(c.get_offsets()[:, 0], [3, 1])]     # untrained spans 3 and 0 (drawn at 1)
+    assert np.all(circles.get_offsets()[:, 1] < 1) and np.all(dots[0].get_offsets()[:, 1] > 1)
+    assert np.all(circles.get_offsets()[:, 1] > 0.5) and np.all(dots[0].get_offsets()[:, 1] < 1.5)   # both in A's row
     with pytest.raises(ValueError, match="'colors'"):
         ss.plot_spans(ax, res, colors=["#D55E00"])
     plt.close(fig)

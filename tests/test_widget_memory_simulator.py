@@ -183,3 +183,21 @@ def test_no_control_value_forces_a_full_redraw():
             view.update(**kw)
             assert view._background is not None, f"update({kw}) invalidated the background"
             view.render()
+
+
+def test_display_carries_alt_text_with_the_current_numbers():
+    """display(view) stores alt text in the output metadata; it describes the state now shown."""
+    view = MemorySimulatorView()
+    data, metadata = view._repr_mimebundle_()
+    alt = metadata["image/png"]["alt"]
+    assert len(alt) >= 30 and alt == view.alt
+    assert f"C_T = {view.trace.C_t[-1]:+.3f}" in alt
+    view.update(preset="never_erase")
+    assert f"C_T = {view.trace.C_t[-1]:+.3f}" in view.alt and view.alt != alt
+
+
+def test_titles_use_mathtext_not_raw_subscripts():
+    view = MemorySimulatorView()
+    texts = [ax.get_title() for ax in view.fig.axes] + [ax.get_xlabel() for ax in view.fig.axes]
+    for text in texts:
+        assert "C_t" not in text.replace("$C_t$", "") and "h_t" not in text.replace("$h_t$", ""), text

@@ -122,7 +122,8 @@ def style_error_axes(axes, bins, a_max: int, trained_up_to: tuple[int, int] | No
 def plot_error_spread(axes, spreads: Mapping[str, Mapping], *, baseline: Mapping | None = None,
                       colors: Mapping[str, str] | None = None, trained_up_to: tuple[int, int] | None = None):
     """Error (%) over seeds: median (line) and range (band) per model, against distance without attractors
-    (axes[0]) and against attractors (axes[1]); axes as in :func:`plot_errors`.
+    (axes[0]) and against attractors (axes[1]); axes as in :func:`plot_errors`. The models' medians are drawn
+    side by side with their own marker and line style (the first on top), so equal medians hide neither.
 
     Args:
         spreads: {name: :func:`~lstm_helpers.lessons.sentences.runs.seed_spread` of the model's runs}.
@@ -131,16 +132,18 @@ def plot_error_spread(axes, spreads: Mapping[str, Mapping], *, baseline: Mapping
     ax_d, ax_a = axes
     colors = dict(colors or {})
     bins = list(next(iter(spreads.values()))["distance"])
-    for name, spread in spreads.items():
+    for j, (name, spread) in enumerate(spreads.items()):
         n = spread["overall"].n
+        dodge = 0.08 * (j - (len(spreads) - 1) / 2)             # side by side: equal medians (e.g. 0) both visible
+        marker, linestyle = (("s", "--"), ("o", "-"), ("^", ":"))[j % 3]
         for ax, rows in ((ax_d, spread["distance_no_attractor"]), (ax_a, spread["attractors"])):
             keys = list(rows)
-            x = [bins.index(k) for k in keys] if ax is ax_d else keys
+            x = np.array([bins.index(k) for k in keys] if ax is ax_d else keys, dtype=float)
             med = [100 * rows[k][1].median for k in keys]
             ax.fill_between(x, [100 * rows[k][1].low for k in keys], [100 * rows[k][1].high for k in keys],
                             color=colors.get(name), alpha=0.18, lw=0)
-            ax.plot(x, med, color=colors.get(name), marker="o", ms=5, lw=1.8,
-                    label=f"{name}: median and range over {n} seeds" if ax is ax_a else None)
+            ax.plot(x + dodge, med, color=colors.get(name), marker=marker, ls=linestyle, ms=6, lw=1.8,
+                    zorder=3 + len(spreads) - j, label=f"{name}: median and range over {n} seeds" if ax is ax_a else None)
     if baseline is not None:
         rows = baseline["attractors"]
         ax_a.plot(list(rows), [100 * v[1] for v in rows.values()], ls="--", lw=2, color=colors.get("last noun"),
@@ -171,6 +174,6 @@ def plot_gradient_share(ax, shares: Mapping[str, Sequence], distances, *, colors
     ax.set_xticks(present, [f"{bins[b][0]}–{bins[b][1]}" for b in present])
     ax.set_title("At the start of training: gradient reaching the subject")
     ax.set_xlabel("distance from subject to verb (words)")
-    ax.set_ylabel("‖∂L/∂x‖ at the subject / at the last word (median)")
+    ax.set_ylabel(r"$\|\partial L/\partial x\|$: at the subject / at the last word (median)")
     ax.legend(fontsize=8)
     return ax

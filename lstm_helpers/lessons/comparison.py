@@ -367,6 +367,9 @@ def pick_learning_rate(runs: dict) -> float:
 def plot_span_seeds(ax, results, *, colors=None, threshold: float = ms.SPAN_THRESHOLD, chance: float = ms.CHANCE):
     """Accuracy against lag (log x-axis): every seed a dot, the median over seeds a line, per result.
 
+    Results side by side (shifted along the log axis, each seed's dot a little apart) with their own marker and
+    line style, the first drawn on top: where two results coincide (e.g. both at accuracy 1), both stay visible.
+
     Args: ax: a matplotlib Axes.  results: list of :class:`SpanSeeds`.  colors: one per result.
     Returns: the median lines (Line2D), one per result.
     """
@@ -374,13 +377,19 @@ def plot_span_seeds(ax, results, *, colors=None, threshold: float = ms.SPAN_THRE
     for k, res in enumerate(results):
         kw = {} if colors is None else {"color": colors[k]}
         acc = res.accuracy                                              # (S, L)
-        shift = 1.0 + 0.04 * (k - (len(results) - 1) / 2)               # side by side on the log axis
-        (ln,) = ax.plot(res.lags * shift, np.median(acc, axis=0), marker="o", label=f"{res.label}: median", **kw)
-        ax.plot(np.broadcast_to(res.lags * shift, acc.shape).ravel(), acc.ravel(), "o", markersize=4,
-                alpha=0.45, color=ln.get_color(), label=f"{res.label}: one seed")
+        shift = 10 ** (0.06 * (k - (len(results) - 1) / 2))           # side by side on the log axis
+        spread = 10 ** (0.012 * (np.arange(acc.shape[0]) - (acc.shape[0] - 1) / 2))[:, None]   # (S, 1) per seed
+        style = SPAN_STYLES[k % len(SPAN_STYLES)]
+        (ln,) = ax.plot(res.lags * shift, np.median(acc, axis=0), marker=style[0], linestyle=style[1], markersize=7,
+                        zorder=4 + len(results) - k, label=f"{res.label}: median", **kw)
+        ax.plot((res.lags * shift * spread).ravel(), acc.ravel(), style[0], markersize=4, alpha=0.5,
+                color=ln.get_color(), zorder=3 + len(results) - k, label=f"{res.label}: one seed")
         lines.append(ln)
     ms.style_lag_axes(ax, results, threshold=threshold, chance=chance)
     return lines
+
+
+SPAN_STYLES = (("s", "--"), ("o", "-"), ("^", ":"), ("D", "-."))   # (marker, line style) of result k
 
 
 # ----------------------------------------------------------------------------- agreement over seeds

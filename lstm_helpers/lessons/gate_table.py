@@ -284,14 +284,20 @@ def format_seed_table(words: Sequence[str], mean_all, mean_sub) -> str:
     return "\n".join(lines)
 
 
+def word_label(word: str) -> str:
+    """How a word is written on an axis: a lone "." in quotes, so that it can be seen."""
+    return f'"{word}"' if word == "." else word
+
+
 def plot_seed_gates(axes, words: Sequence[str], mean_all) -> None:
     """Three panels (f_t, i_t, o_t) over the words: the slide's illustrative value, each seed's mean over
-    all units (thin lines) and their median over the seeds (thick). ``axes``: 3 axes; mean_all (n, T, 3)."""
+    all units (thin lines) and their median over the seeds (thick). ``axes``: 3 axes of a figure with
+    layout="constrained" (the legend goes under the panels); mean_all (n, T, 3)."""
     T = len(words)
     mean_all = check_array(mean_all, "mean_all", "plot_seed_gates()", shape=(None, T, 3), dims=("n_seeds", "T", "3"))
     slide = np.array([row[1:4] for row in sc.SLIDE_TABLE[:min(T, N_SLIDE)]], dtype=float)
     x = np.arange(T)
-    names = ("forget gate f_t", "input gate i_t", "output gate o_t")
+    names = (r"forget gate $f_t$", r"input gate $i_t$", r"output gate $o_t$")
     for g, ax in enumerate(np.ravel(axes)):
         for j, row in enumerate(mean_all[:, :, g]):
             ax.plot(x, row, "-", color=OKABE_ITO["sky_blue"], lw=0.9, alpha=0.8,
@@ -299,12 +305,14 @@ def plot_seed_gates(axes, words: Sequence[str], mean_all) -> None:
         ax.plot(x, np.median(mean_all[:, :, g], axis=0), "o-", color=OKABE_ITO["blue"], lw=2.2,
                 label=f"median of {mean_all.shape[0]} seeds")
         ax.plot(x[:len(slide)], slide[:, g], "s--", color=OKABE_ITO["black"], label="slide (illustrative)")
-        ax.set_xticks(x, words, rotation=45)
+        ax.set_xticks(x, [word_label(w) for w in words], rotation=45)
         ax.set_ylim(-0.03, 1.03)
         ax.set_title(names[g])
         ax.set_xlabel("word")
         ax.set_ylabel("gate value")
-    np.ravel(axes)[0].legend(loc="lower left", fontsize=8)
+    # one legend under the panels (with layout="constrained"), where it hides no data point
+    first = np.ravel(axes)[0]
+    first.figure.legend(*first.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=9)
 
 
 def plot_seed_boundary(axes, measured: SeedMeasurements) -> None:
@@ -317,16 +325,16 @@ def plot_seed_boundary(axes, measured: SeedMeasurements) -> None:
     a, b, c = np.ravel(axes)
     x = np.arange(len(sc.BOUNDARY))
     size = measured.signal_old[:, :1]
-    panels = ((a, measured.f_sub, OKABE_ITO["vermillion"], "f_t of the subject units", "gate value"),
-              (b, measured.signal_old / size, OKABE_ITO["orange"], "Old subject's signal in C_t",
+    panels = ((a, measured.f_sub, OKABE_ITO["vermillion"], r"Forget gate $f_t$ of the subject units", "gate value"),
+              (b, measured.signal_old / size, OKABE_ITO["orange"], r"Old subject's signal in $C_t$",
                "share of its size at the last word"),
-              (c, measured.signal_new / size, OKABE_ITO["sky_blue"], "New subject's signal in C_t",
+              (c, measured.signal_new / size, OKABE_ITO["sky_blue"], r"New subject's signal in $C_t$",
                "share of the old one's at the last word"))
     for ax, values, color, title, ylabel in panels:
         for j, row in enumerate(values):
             ax.plot(x, row, "-", color=color, lw=0.9, alpha=0.7, label="one seed" if j == 0 else None)
         ax.plot(x, np.median(values, axis=0), "o-", color=color, lw=2.4, label=f"median of {measured.n} seeds")
-        ax.set_xticks(x, sc.BOUNDARY, rotation=30)
+        ax.set_xticks(x, [w if " " in w else f'"{w}"' for w in sc.BOUNDARY], rotation=30)   # '"."', not '.'
         ax.set_xlabel("position around the boundary")
         ax.set_ylabel(ylabel)
         ax.set_title(title)

@@ -200,15 +200,20 @@ def measure_memory_span(cell: str, lags, eval_sets, *, label=None, threshold: fl
 
 
 def plot_memory_span(ax, results, *, colors=None, threshold: float = SPAN_THRESHOLD, chance: float = CHANCE):
-    """Accuracy against lag (log x-axis) for each result, with the chance and threshold lines.
+    """Accuracy against lag (log x-axis) for each result, with the chance and threshold lines; each result has
+    its own marker and line style, the first one open and on top, so that results with equal accuracy stay visible.
 
     Args: ax: a matplotlib Axes.  results: list of :class:`MemorySpanResult`.  colors: one per result.
     Returns: the list of Line2D of the results.
     """
     lines = []
+    styles = (("s", "--"), ("o", "-"), ("^", ":"), ("D", "-."))        # where results coincide, both stay visible
     for k, res in enumerate(results):
         kw = {} if colors is None else {"color": colors[k]}
-        (ln,) = ax.plot(res.lags, res.accuracy, marker="o", label=f"{res.label} (span: {res.span})", **kw)
+        marker, linestyle = styles[k % len(styles)]
+        (ln,) = ax.plot(res.lags, res.accuracy, marker=marker, linestyle=linestyle, markersize=7 + 2 * (k == 0),
+                        markerfacecolor="none" if k == 0 else None, zorder=3 + len(results) - k,
+                        label=f"{res.label} (span: {res.span})", **kw)
         lines.append(ln)
     style_lag_axes(ax, results, threshold=threshold, chance=chance)
     return lines

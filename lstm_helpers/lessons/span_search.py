@@ -458,7 +458,8 @@ def plot_spans(ax, search: SpanSearch, *, colors=None, untrained=None, slide=(5,
     """One row per start, one dot per seed at its span, a line on to the first failed lag (the span lies
     in between), a triangle ▶ for a seed that solved every grid lag (its span is at least the last one);
     ``untrained`` ({label: (n,)} from :func:`readout_spans`) as open circles; the slide's RNN range
-    ``slide`` shaded. Log x-axis (a span of 0 is drawn at 1); legend entries in grey.
+    ``slide`` shaded. Log x-axis (a span of 0 is drawn at 1); legend entries in grey. With ``untrained``, each row
+    holds the trained seeds in its upper half and the untrained ones in its lower half, so that neither hides the other.
 
     Returns: the list of PathCollections of the trained spans (one per start)."""
     colors = list(colors) if colors is not None else [f"C{k}" for k in range(len(search.labels))]
@@ -466,18 +467,19 @@ def plot_spans(ax, search: SpanSearch, *, colors=None, untrained=None, slide=(5,
         raise ValueError(f"plot_spans(): argument 'colors' must give one colour per start "
                          f"({len(search.labels)}), but it gives {len(colors)}.")
     n = len(search.seeds)
-    offsets = (np.arange(n) - (n - 1) / 2) * (0.6 / max(n, 1))
+    offsets = (np.arange(n) - (n - 1) / 2) * (0.6 / max(n, 1)) * (0.55 if untrained is not None else 1.0)
+    band = (0.19, -0.21) if untrained is not None else (0.0, 0.0)         # (trained, untrained) shift within a row
     ax.axvspan(*slide, color="0.88", zorder=0, label=f"slide: RNN {slide[0]}–{slide[1]} steps")
     dots = []
     for row, (label, color) in enumerate(zip(search.labels, colors)):
-        y = len(search.labels) - 1 - row + offsets
+        y = len(search.labels) - 1 - row + band[0] + offsets
         span, cens = np.maximum(search.span[label], 1), search.censored[label]
         ax.hlines(y[~cens], span[~cens], search.failed[label][~cens], color=color, linewidth=1.5, alpha=0.7)
         dots.append(ax.scatter(span[~cens], y[~cens], s=24, color=color, zorder=3))
         ax.scatter(span[cens], y[cens], marker=">", s=36, color=color, zorder=3)
         if untrained is not None and label in untrained:
-            ax.scatter(np.maximum(untrained[label], 1), y, s=30, facecolors="none", edgecolors=color,
-                       linewidths=1.2, zorder=3)
+            ax.scatter(np.maximum(untrained[label], 1), y - band[0] + band[1], s=30, facecolors="none",
+                       edgecolors=color, linewidths=1.2, zorder=3)
     ax.scatter([], [], s=24, color="0.35", label="trained: span of one seed")
     ax.plot([], [], color="0.35", linewidth=1.5, label="… up to its first failed lag")
     ax.scatter([], [], marker=">", s=36, color="0.35", label="trained: solved every lag of the grid")

@@ -137,6 +137,24 @@ class AgreementView(View):
         self.set_dynamic(*self.bars.values(), *self.labels.values(), self.info, self.note)
         self.update(**{**self.defaults, **values})
 
+    @property
+    def alt(self) -> str:
+        """Alt text of the current state (``display(view)``): the sentence, each model's bars, what to compare."""
+        words = tokenize(self.values["sentence"])
+        prefix, _ = split_at_verb(words)
+        shown = _shorten(" ".join(prefix), 100)
+        if self.message is not None:
+            return f'Bar chart of P(was) and P(were) per model, empty: for "{shown}" the view says: {self.message.replace(chr(10), " ")}'
+        bars = "; ".join(f"{name}: P(was) = {p[0]:.3f}, P(were) = {p[1]:.3f}" for name, p in self.probabilities.items())
+        facts = analyse(words)
+        rule = ""
+        if facts["subject"] is not None:
+            sub, last = facts["subject_number"], facts["last_noun_number"]
+            rule = (f" The subject '{facts['subject']}' asks for '{VERBS[sub]}', the last noun "
+                    f"'{facts['last_noun']}' for '{VERBS[last]}' ({facts['attractors']} attractors): notice which "
+                    f"model puts most of its probability on '{VERBS[sub]}'.")
+        return f'Bar chart of each model\'s probability of "was" and "were" after reading "{shown}". {bars}.{rule}'
+
     def update(self, **values) -> None:
         where = "AgreementView.update()"
         for name, value in values.items():

@@ -88,7 +88,7 @@ class MemorySimulatorView(View):
         ax_g.set_ylim(y_lo, y_hi)
         ax_g.set_xticks(steps, word_ticks)
         ax_g.set_title("Your gate values per word (shaded: the one you edit)", fontsize=11)
-        ax_g.set_xlabel("word (time step t)")
+        ax_g.set_xlabel(r"word (time step $t$)")
         ax_g.set_ylabel("gate value / candidate")
         ax_g.legend(loc="upper center", ncols=2, fontsize=8)
 
@@ -97,13 +97,13 @@ class MemorySimulatorView(View):
         cmap = matplotlib.colormaps["cividis"].with_extremes(bad="white")
         self.image = ax_n.imshow(empty, cmap=cmap, vmin=-1.0, vmax=1.0, aspect="auto",
                                  extent=(0.5, T + 0.5, T + 0.5, 0.5), interpolation="nearest")
-        self.fig.colorbar(self.image, ax=ax_n, label="part of C_t (+ cat, − dog)")
+        self.fig.colorbar(self.image, ax=ax_n, label=r"part of $C_t$ (+ cat, − dog)")
         ax_n.set_xticks(steps, word_ticks)
         ax_n.set_yticks(steps, [f"{k}: {w}" for k, w in enumerate(self.words, 1)])
         ax_n.grid(False)
-        ax_n.set_title("What the notebook holds: C_t split by the word that wrote it", fontsize=11)
-        ax_n.set_xlabel("time step t (C_t after this word)")
-        ax_n.set_ylabel("written at word k")
+        ax_n.set_title(r"What the notebook holds: $C_t$ split by the word that wrote it", fontsize=11)
+        ax_n.set_xlabel(r"time step $t$ ($C_t$ after this word)")
+        ax_n.set_ylabel(r"written at word $k$")
 
         # Bottom left: C_t and h_t.
         ax_c.axhline(0.0, color="0.3", lw=0.8)
@@ -121,14 +121,14 @@ class MemorySimulatorView(View):
         ax_c.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
         ax_c.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax_c.set_xticks(times, time_ticks)
-        ax_c.set_title("Memory over time: C_t and h_t", fontsize=11)
-        ax_c.set_xlabel("after word (time step t)")
+        ax_c.set_title(r"Memory over time: $C_t$ and $h_t$", fontsize=11)
+        ax_c.set_xlabel(r"after word (time step $t$)")
         ax_c.set_ylabel("value (+ cat, − dog; asinh scale)")
         ax_c.legend(loc="upper right", fontsize=8)
 
         # Bottom right: the product of forget gates = gradient along the highway.
         (self.grad_line,) = ax_d.semilogy(times, np.ones(T + 1), "o-", color=COLORS["grad"],
-                                          label=r"$\partial C_T/\partial C_t$ = product of the $f_s$ after t")
+                                          label=r"$\partial C_T/\partial C_t$ = product of the $f_s$ after $t$")
         (self.grad_mark,) = ax_d.semilogy([step], [1.0], "o", ms=12, mfc="none", mec=COLORS["f"], mew=2,
                                           label="word you edit")
         self.grad_text = ax_d.text(0.02, 0.04, "", transform=ax_d.transAxes, fontsize=9, va="bottom",
@@ -137,7 +137,7 @@ class MemorySimulatorView(View):
         ax_d.set_ylim(*GRAD_LIMITS)
         ax_d.set_xticks(times, time_ticks)
         ax_d.set_title("Gradient back along the highway: product of forget gates", fontsize=11)
-        ax_d.set_xlabel("from C_t at time step t")
+        ax_d.set_xlabel(r"from $C_t$ at time step $t$")
         ax_d.set_ylabel(r"$\partial C_T / \partial C_t$ (log)")
         ax_d.legend(loc="upper left", fontsize=8)
 
@@ -148,6 +148,20 @@ class MemorySimulatorView(View):
         self._redraw()
         if values:
             self.update(**values)
+
+    @property
+    def alt(self) -> str:
+        """Alt text of the current state (``display(view)``): the four panels and the numbers to notice."""
+        tr, T, k = self.trace, self.T, self.values["step"]
+        C, h = tr.C_with_start(), tr.h_with_start()
+        kept = [f"'{w}' {tr.contributions[j, -1]:+.3f}" for j, w in enumerate(self.words, 1)
+                if abs(tr.contributions[j, j - 1]) > 1e-12]
+        return (f"Memory simulator for '{' '.join(self.words)}', four panels: the gate values chosen for each word; "
+                f"what the notebook C_t holds, split by the word that wrote it; C_t and h_t over time; and the "
+                f"product of forget gates back to each step on a log scale. At the end C_T = {C[-1]:+.3f} and "
+                f"h_T = {h[-1]:+.3f}; the part of C_T still written by each word: {', '.join(kept) or 'none'}. "
+                f"Notice where the product of forget gates drops: from word {k} ('{self.words[k - 1]}') to the end "
+                f"it is {tr.forget_product[k]:.4f}, the words that erase cut the old notes and their gradient.")
 
     # ------------------------------------------------------------------------------ state
     def _load_preset(self, preset: str) -> None:
@@ -227,12 +241,12 @@ class MemorySimulatorView(View):
         h = tr.h_with_start()
         self.C_line.set_ydata(C)
         self.h_line.set_ydata(h)
-        self.state_text.set_text(f"C_T = {C[-1]:+.3f}   h_T = {h[-1]:+.3f}")
+        self.state_text.set_text(f"$C_T$ = {C[-1]:+.3f}   $h_T$ = {h[-1]:+.3f}")
 
         grad = tr.forget_product
         self.grad_line.set_ydata(np.maximum(grad, FLOOR))
         self.grad_mark.set_data([step], [max(grad[step], FLOOR)])
-        self.grad_text.set_text(f"C_{step} ('{self.words[step - 1]}') → C_{T}: ∏ f = {grad[step]:.4f}")
+        self.grad_text.set_text(f"$C_{{{step}}}$ ('{self.words[step - 1]}') → $C_{{{T}}}$: $\\prod f$ = {grad[step]:.4f}")
 
 
 def memory_simulator_widget(script=SLIDE_SCRIPT, **defaults):
