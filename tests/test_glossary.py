@@ -253,6 +253,6 @@ if __name__ == "__main__":   # python tests/test_glossary.py --write: notebook 0
         sys.exit("usage: python tests/test_glossary.py --write")
     path = BY_NUMBER["00"]
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    glossary_cell(notebook)["source"] = glossary_table()
+    glossary_cell(notebook)["source"] = glossary_table().splitlines(keepends=True)  # as Jupyter stores it
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{path.name}: glossary table written ({len(g.TERMS)} terms)")

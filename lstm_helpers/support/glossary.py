@@ -185,7 +185,7 @@ TERMS: tuple[Term, ...] = (
        "Ending training as soon as a held-out score reaches a target (or stops improving)."),
     _t("entropy", [r"(?<!cross-)(?<!cross\s)\bentropy\b"], "08", S08_TRAIN,
        "The average surprise −Σ p ln p of a distribution: the loss even a perfect model cannot beat."),
-    _t("linear probe", [r"\blinear probes?\b", r"\bthe probes?\b", r"\bprobes? (?:reads?|accuracy)\b"], "08", S08_UNITS,
+    _t("linear probe", [r"\blinear probes?\b", r"\bthe probes?\b", r"\bprobes? (?:reads?|accuracy)\b"], "02", S02_WHEN,
        "A linear read-out trained on a frozen network's states to test what they hold."),
     _t("η² (eta squared)", [r"η²", r"\\eta\^\{?2\}?", r"\beta squared\b"], "08", S08_UNITS,
        "The share of a unit's variance explained by a category (here: the subject), from 0 (none) to 1 (all)."),
