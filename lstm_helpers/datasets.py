@@ -1,9 +1,13 @@
-"""The files in ``data/``: every one is generated here from a fixed seed, as diff-friendly text.
+"""The files in ``data/``: every one is generated here from a fixed seed.
 
-    python -m lstm_helpers.datasets --write data     # regenerate
-    python -m lstm_helpers.datasets --check data     # exit 1 if a file differs from its generator
+    python -m lstm_helpers.datasets --write data     # regenerate the text files
+    python -m lstm_helpers.datasets --check data     # exit 1 if a text file differs from its generator
+    python -m lstm_helpers.datasets --train-charlm data        # train notebook 11's character model (minutes)
+    python -m lstm_helpers.datasets --check-charlm data        # train it again; exit 1 unless bit for bit as stored
 
-Each entry of :data:`DATASETS` maps a file name to a function returning its full text.
+Each entry of :data:`DATASETS` maps a file name to a function returning its full text. The character
+model's weights (:data:`CHARLM_FILE`, binary) are not in it: training them takes minutes, so they have
+their own two commands (:mod:`lstm_helpers.lessons.charlm_pretrained`).
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import sys
 import numpy as np
 
 from .lessons.agreement import dataset_text as agreement_text  # notebook 09
+from .lessons import charlm_pretrained                          # notebook 11
 from .engine.data import recall_tokens
 
 RECALL_LAGS = (5, 10, 20, 50, 100)
@@ -42,6 +47,8 @@ def load_recall_eval(path) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         rows.setdefault(int(lag), []).append((int(target), [int(t) for t in toks.split()]))
     return {lag: (np.array([r[1] for r in rs]).T, np.array([r[0] for r in rs])) for lag, rs in rows.items()}
 
+
+CHARLM_FILE = charlm_pretrained.WEIGHTS_FILE
 
 DATASETS = {
     "agreement.tsv": agreement_text,
@@ -72,7 +79,13 @@ def main(argv=None) -> int:
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--write", metavar="FOLDER")
     g.add_argument("--check", metavar="FOLDER")
+    g.add_argument("--train-charlm", metavar="FOLDER",
+                   help=f"train notebook 11's character model (minutes), write FOLDER/{CHARLM_FILE}")
+    g.add_argument("--check-charlm", metavar="FOLDER",
+                   help=f"train it again; exit 1 unless FOLDER/{CHARLM_FILE} is equal bit for bit")
     args = ap.parse_args(argv)
+    if args.train_charlm or args.check_charlm:
+        return charlm_command(args.train_charlm or args.check_charlm, write=bool(args.train_charlm))
     if args.write:
         for p in write_all(args.write):
             print(f"wrote {p}")
@@ -81,6 +94,22 @@ def main(argv=None) -> int:
     for n in bad:
         print(f"differs from its generator: {n}", file=sys.stderr)
     return 1 if bad else 0
+
+
+def charlm_command(folder, *, write: bool) -> int:
+    """Train the character model (tqdm bars on stderr); write it to ``folder``, or compare it with the file there."""
+    path = pathlib.Path(folder) / CHARLM_FILE
+    model, vocab, meta = charlm_pretrained.train_reference(progress=True)
+    print(f"held-out bits per character: {meta['valid_bits_per_char']:.4f}")
+    if write:
+        print(f"wrote {charlm_pretrained.save(model, vocab, meta, path)}")
+        return 0
+    diffs = charlm_pretrained.differences(model, vocab, meta, path)
+    for line in diffs:
+        print(f"differs from the stored {path}: {line}", file=sys.stderr)
+    if not diffs:
+        print(f"{path}: reproduced bit for bit")
+    return 1 if diffs else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,9 @@
-"""The character-level language model: corpus from the interpreter, vocabulary, batches,
+"""The character-level language model: the pinned corpus from the interpreter, vocabulary, batches,
 bits per character, n-gram baselines, temperature and step-by-step sampling with carried state."""
 from __future__ import annotations
 
 import hashlib
-import inspect
 import math
-import textwrap as textwrap_module
 
 import numpy as np
 import pytest
@@ -23,34 +21,50 @@ def _model(V, H=8, seed=0):
     return lh.SequenceModel("lstm", V, H, V, readout="all", dtype=np.float64, seed=seed)
 
 
-def test_corpus_is_reproducible_and_normalised(text):
+def test_corpus_is_the_pinned_text_and_normalised(text):
     assert cl.corpus_text() == text
     assert set(text) <= set(cl.ALPHABET)
     assert text.endswith("\n") and "\n\n" not in text and "  " not in text
     assert text == text.lower()
-    assert ">>>" not in text
-    assert len(text) > 20_000                     # enough text to learn from
+    assert ">>>" not in text and "::=" not in text
+    assert len(text) > 200_000                    # enough text to learn from
     info = cl.corpus_info(text)
-    assert info["sha256"] == hashlib.sha256(text.encode()).hexdigest()
-    assert info["characters"] == len(text) and info["lines"] == text.count("\n")
-    assert info["python"].startswith(cl.PINNED_PYTHON + "."), "the stored notebook outputs need this Python version"
+    assert info["sha256"] == hashlib.sha256(text.encode()).hexdigest() == cl.CORPUS_SHA256
+    assert info["characters"] == len(text) and info["lines"] == text.count("\n") and info["pinned"]
+    assert info["source"] == "pydoc_data.topics"
+    assert info["python"] == cl.PINNED_PYTHON, "the stored model and notebook outputs need this Python version"
+    assert cl.Vocab.from_text(text) == cl.Vocab.from_text(cl.ALPHABET)   # every character of the alphabet occurs
 
 
-def test_corpus_holds_the_docstrings_of_the_pinned_modules(text):
-    assert cl.normalise(inspect.getdoc(textwrap_module.dedent)) in text
-    docs = cl.module_docstrings("textwrap")
-    assert docs[0] == inspect.getdoc(textwrap_module)
-    assert inspect.getdoc(textwrap_module.TextWrapper) in docs
-    fewer = cl.corpus_text(("textwrap",))
-    assert len(fewer) < len(text) and fewer.splitlines()[0] in text
+def test_corpus_holds_the_prose_of_the_language_reference(text):
+    lines = text.splitlines()
+    assert 'the "while" statement is used for repeated execution as long as an expression is true:' in lines
+    # an indented paragraph of prose (a method's description) is kept, in ASCII quotes
+    assert any(line.startswith("return a new view of the dictionary's values.") for line in lines)
+    assert not any("while_stmt" in line for line in lines)              # the grammar rule is dropped
+    raw = cl.topic_paragraphs()
+    assert [p for p in map(cl.normalise, raw) if p] == lines
+    assert raw[0].startswith('The "assert" statement')                   # topics in sorted order
+
+
+def test_another_pythons_text_is_a_clear_error(monkeypatch, text):
+    monkeypatch.setattr(cl, "CORPUS_SHA256", "0" * 64)
+    with pytest.raises(RuntimeError, match=r"not the pinned one \(Python 3\.11\.7.*strict=False"):
+        cl.corpus_text()
+    assert cl.corpus_text(strict=False) == text
+    assert not cl.corpus_info(text)["pinned"]
 
 
 def test_normalise_keeps_prose_and_drops_code():
-    doc = "Return The Sum of a list.\n\n>>> add([1, 2])\n3\n\n    Values   are   added\n    from the left."
-    assert cl.normalise(doc) == "return the sum of a list. values are added from the left."
-    assert cl.normalise("-----\n| a | b |\n") == ""
-    with pytest.raises(TypeError, match="'modules'"):
-        cl.corpus_text("textwrap")
+    doc = "   Return The \u201cSum\u201d of a list \u2014 it\u2019s   added\n   starting from the left."
+    assert cl.normalise(doc) == 'return the "sum" of a list - it\'s added starting from the left.'
+    assert cl.normalise(doc.replace("starting from", "from")) == ""     # a line opening like code drops it all
+    for code in ("   def f(x):\n       return x + 1", ">>> add([1, 2]) and some more words here",
+                 'for_stmt ::= "for" target_list "in" starred_list ":" suite',
+                 "object.__getattr__(self, name) is a method of the object", "-----\n| a | b | c | d | e | f |",
+                 "Too short."):
+        assert cl.normalise(code) == "", code
+    assert cl.is_prose("an ordinary sentence with more than six words in it.")
 
 
 def test_vocab_round_trip_and_errors():

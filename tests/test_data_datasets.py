@@ -11,6 +11,7 @@ import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import datasets
+from lstm_helpers.lessons import charlm_pretrained
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -107,3 +108,30 @@ def test_load_recall_eval_matches_the_generator():
         assert got_tokens.shape == (lag + 2, datasets.RECALL_EVAL_SIZE)
         np.testing.assert_array_equal(got_tokens, tokens)
         np.testing.assert_array_equal(got_targets, targets)
+
+
+# ------------------------------------------------------------------- notebook 11's character model (binary, minutes)
+
+TINY_CHARLM = {**charlm_pretrained.RECIPE, "hidden_size": 4, "phases": [[1e-2, 2]], "eval_seq_len": 64}
+
+
+def test_charlm_weights_are_in_data_but_not_among_the_text_datasets():
+    assert datasets.CHARLM_FILE == charlm_pretrained.WEIGHTS_FILE
+    assert (DATA / datasets.CHARLM_FILE).is_file()
+    assert datasets.CHARLM_FILE not in datasets.DATASETS          # --write/--check never retrain it
+
+
+def test_train_and_check_charlm_commands(tmp_path, monkeypatch, capsys):
+    """The commands' logic with a tiny recipe (the real one takes minutes: tests/test_charlm_pretrained.py)."""
+    monkeypatch.setattr(charlm_pretrained, "RECIPE", TINY_CHARLM)
+    assert datasets.main(["--train-charlm", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "held-out bits per character:" in out and datasets.CHARLM_FILE in out
+    assert datasets.main(["--check-charlm", str(tmp_path)]) == 0
+    assert "reproduced bit for bit" in capsys.readouterr().out
+    monkeypatch.setattr(charlm_pretrained, "RECIPE", {**TINY_CHARLM, "seed": 1})
+    assert datasets.main(["--check-charlm", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "differs from the stored" in err and "cell.weight_ih" in err and "meta 'recipe'" in err
+    with pytest.raises(SystemExit):
+        datasets.main(["--train-charlm", str(tmp_path), "--check", "data"])     # one command at a time

@@ -84,3 +84,19 @@ def test_bench_cases_sweep_the_whole_range():
     values = [kw["temperature"] for kw in sweep]
     assert min(values) == RANGES["temperature"][0] and max(values) == RANGES["temperature"][1]
     assert {kw["prompt"] for kw in sweep} == set(PROMPTS)
+
+
+def test_alt_text_follows_the_setting_and_is_displayed():
+    v = demo_view()
+    assert len(type(v).alt) >= 30
+    v.update(temperature=0.3, prompt=PROMPTS[1])
+    z, _ = cl.prime(v.model, v.vocab.encode(PROMPTS[1]))
+    entropy, ref = cl.entropy_bits(v.p), cl.entropy_bits(cl.next_distribution(z, 1.0))
+    assert f"{entropy:.2f} bits, is lower than the {ref:.2f} bits at temperature 1" in v.alt
+    assert repr(PROMPTS[1]) in v.alt and "temperature 0.30" in v.alt and repr(v.sample) in v.alt
+    v.update(temperature=2.0)
+    assert "is higher than" in v.alt
+    v.update(temperature=1.0)
+    assert "is the same as" in v.alt
+    data, metadata = v._repr_mimebundle_()
+    assert metadata == {"image/png": {"alt": v.alt}} and data["image/png"]

@@ -1,13 +1,15 @@
 """A character-level language model: corpus, vocabulary, batches, bits per character, sampling.
 
-The corpus is obtained without any download: the docstrings of a pinned list of pure-Python
-standard-library modules (:data:`CORPUS_MODULES`), read with :func:`inspect.getdoc` from the
-running interpreter. For a fixed Python version the text is fixed; :func:`corpus_info` returns
-its length and SHA-256 so a notebook can show which text it trained on.
+The corpus is obtained without any download: the prose of the Python Language Reference that ships
+with CPython as the standard-library module ``pydoc_data.topics`` (the text ``help("while")`` shows),
+read from the running interpreter. The text is pinned to the Python of :data:`PINNED_PYTHON`:
+:func:`corpus_text` checks its SHA-256 against :data:`CORPUS_SHA256` and raises a clear error if this
+Python's text differs (the stored model and notebook outputs were made from exactly that text).
 
-Normalisation (:func:`normalise`): paragraphs that look like code (doctest lines, tables,
-lines of symbols) are dropped, the text is lower-cased, every run of whitespace becomes one
-space, characters outside :data:`ALPHABET` are dropped, and each docstring ends with a newline.
+Normalisation (:func:`normalise`): paragraphs that look like code (indented examples, grammar rules,
+doctest lines, headings, signatures) are dropped; typographic quotes and dashes become ASCII, the text
+is lower-cased, every run of whitespace becomes one space, characters outside :data:`ALPHABET` are
+dropped, and each paragraph becomes one line.
 
 The model is ``lh.SequenceModel('lstm', V, H, V, readout='all')`` trained on one-hot windows
 (T, B, V) to predict the next character at every step. Sampling runs the LSTM step by step
@@ -16,80 +18,93 @@ with its state (h_t, C_t) carried from one character to the next.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import inspect
 import math
 import re
 import sys
-import warnings
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
+from pydoc_data.topics import topics
 
 from ..engine.activations import softmax_unchecked
 from ..support.checks import check_int_array, check_number, check_size
 from ..engine.data import one_hot
 from ..engine.losses import softmax_cross_entropy
 
-# Pure-Python modules whose docstrings do not depend on the operating system.
-CORPUS_MODULES = (
-    "argparse", "bisect", "calendar", "cmd", "collections", "configparser", "contextlib", "copy", "csv",
-    "dataclasses", "difflib", "fnmatch", "fractions", "functools", "gettext", "heapq", "json", "logging",
-    "numbers", "optparse", "pprint", "queue", "random", "sched", "shlex", "statistics", "string",
-    "textwrap", "threading", "typing", "unittest", "warnings",
-)
-PINNED_PYTHON = "3.11"          # the corpus (and so the stored notebook outputs) were made with this version
+CORPUS_SOURCE = "pydoc_data.topics"     # the Python Language Reference's topics, in CPython's standard library
+PINNED_PYTHON = "3.11.7"                # the corpus, the stored model and the notebook outputs come from this Python
+CORPUS_SHA256 = "90a98db5f54e76570374420555699c066152c5ff10fd4d2f68db6b6885aca442"
 ALPHABET = "\n abcdefghijklmnopqrstuvwxyz0123456789.,;:'\"()-_=*/?!"
 VALID_FRACTION = 0.1            # the last 10 % of the text is held out
-_CODE_LINE = re.compile(r"^\s*(>>>|\.\.\.|[-=*+|#]{3,}|[$%@{}\[\]<>\\])")
+_CODE_LINE = re.compile(r"^(>>>|\.\.\.|[-=*+|#~^]{3,}|[$%@{}\[\]<>\\]|def |class |return |import |from |print\(|"
+                        r"(if|for|while|with) .*:$|else:|try:|except)")
+_ASCII = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u2014": " - ", "\u2013": "-"}
 
 
-def module_docstrings(name: str) -> list[str]:
-    """The docstrings of module ``name``: the module's, then its public classes' and functions'
-    (those defined in the module itself, sorted by name), each cleaned by :func:`inspect.getdoc`."""
-    module = importlib.import_module(name)
-    docs = [inspect.getdoc(module)]
-    with warnings.catch_warnings():       # typing.io / typing.re warn when their docstring is read
-        warnings.simplefilter("ignore", DeprecationWarning)
-        for key, obj in sorted(vars(module).items()):
-            if key.startswith("_") or inspect.ismodule(obj) or not (inspect.isclass(obj) or inspect.isfunction(obj)):
-                continue
-            if getattr(obj, "__module__", None) == module.__name__:
-                docs.append(inspect.getdoc(obj))
-    return [d for d in docs if d]
+def topic_paragraphs() -> list[str]:
+    """The paragraphs (split at blank lines) of every topic of ``pydoc_data.topics``, topics sorted by name."""
+    return [p for name in sorted(topics) for p in re.split(r"\n\s*\n", topics[name]) if p.strip()]
 
 
-def _prose(paragraph: str) -> bool:
-    lines = paragraph.splitlines()
-    if any(_CODE_LINE.match(line) for line in lines):
+def is_prose(paragraph: str) -> bool:
+    """True for a paragraph of prose: at least 6 words, >= 85 % letters and spaces, no line that looks like code.
+
+    A line looks like code if it opens like a doctest, a rule of dashes, a Python statement ('def ', 'return ',
+    'from ', 'if ...:' ...) or a symbol, or the paragraph holds a grammar rule ('::=') or a signature ('(self').
+    The test is coarse: a wrapped line of prose that happens to open with 'from ' drops its paragraph too.
+    """
+    text = textwrap.dedent(paragraph).strip("\n")
+    if "::=" in text or "(self" in text or any(_CODE_LINE.match(line.strip()) for line in text.splitlines()):
         return False
-    letters = sum(c.isalpha() or c == " " for c in paragraph)
-    return letters >= 0.85 * len(paragraph) and len(paragraph.split()) >= 4
+    letters = sum(c.isalpha() or c == " " for c in text)
+    return letters >= 0.85 * len(text) and len(text.split()) >= 6
 
 
-def normalise(doc: str) -> str:
-    """One docstring -> one line of lower-case prose over :data:`ALPHABET` ('' if nothing is left)."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", doc) if _prose(p)]
-    text = " ".join(" ".join(p.split()) for p in paragraphs).lower()
+def normalise(paragraph: str) -> str:
+    """One paragraph -> one line of lower-case text over :data:`ALPHABET` ('' if it is not prose)."""
+    if not is_prose(paragraph):
+        return ""
+    for typographic, ascii_ in _ASCII.items():
+        paragraph = paragraph.replace(typographic, ascii_)
+    text = " ".join(paragraph.split()).lower()
     text = "".join(c for c in text if c in ALPHABET and c != "\n")
     return " ".join(text.split())
 
 
-def corpus_text(modules=CORPUS_MODULES) -> str:
-    """The training text: every normalised docstring of ``modules`` on its own line."""
-    if isinstance(modules, str) or not modules:
-        raise TypeError("corpus_text(): argument 'modules' must be a non-empty list of module names.")
-    lines = []
-    for name in modules:
-        lines.extend(line for line in map(normalise, module_docstrings(name)) if line)
-    return "\n".join(lines) + "\n"
+def corpus_text(*, strict: bool = True) -> str:
+    """The training text: every prose paragraph of :func:`topic_paragraphs`, normalised, one per line.
+
+    With ``strict=True`` (default) the text must be the pinned one (SHA-256 :data:`CORPUS_SHA256`, from
+    Python :data:`PINNED_PYTHON`); another Python's text raises ``RuntimeError``. ``strict=False`` returns
+    this Python's text whatever it is.
+    """
+    lines = [line for line in map(normalise, topic_paragraphs()) if line]
+    text = "\n".join(lines) + "\n"
+    if strict and sha256(text) != CORPUS_SHA256:
+        raise RuntimeError(
+            f"corpus_text(): the text of {CORPUS_SOURCE} in this Python ({python_version()}) is not the pinned one "
+            f"(Python {PINNED_PYTHON}, sha256 {CORPUS_SHA256[:16]}...; here {sha256(text)[:16]}...). The stored "
+            f"model and outputs were made from the pinned text: run the notebook with Python {PINNED_PYTHON}, or "
+            f"call corpus_text(strict=False) to use this Python's text (its numbers will differ from the stored ones).")
+    return text
+
+
+def python_version() -> str:
+    """The running Python's version, e.g. '3.11.7'."""
+    return ".".join(map(str, sys.version_info[:3]))
+
+
+def sha256(text: str) -> str:
+    """SHA-256 of ``text`` (UTF-8), as 64 hex digits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def corpus_info(text: str) -> dict:
-    """Where the text came from and a fingerprint: python version, characters, lines, sha256."""
-    return {"python": f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}",
-            "modules": len(CORPUS_MODULES), "characters": len(text), "lines": text.count("\n"),
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    """Where the text came from and a fingerprint: source, python version, characters, lines, sha256, pinned."""
+    digest = sha256(text)
+    return {"source": CORPUS_SOURCE, "python": python_version(), "characters": len(text),
+            "lines": text.count("\n"), "sha256": digest, "pinned": digest == CORPUS_SHA256}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ..support.plots import OKABE_ITO
 from .base import View, check_slider, float_slider, interactive_view, new_figure, unknown_control
 import ipywidgets as W
 
-PROMPTS = ("return the ", "this module ", "if the argument is ", "a list of ")
+PROMPTS = ("the value of ", 'the "for" statement ', "if the argument is ", "a list of ")
 RANGES = {"temperature": (0.1, 2.0, 0.05)}
 SAMPLE_LENGTH = 48
 
@@ -35,9 +35,13 @@ class TemperatureView(View):
         prompts: the prompts offered (all characters must be in ``vocab``).
         sample_seed: seed of the sampled continuation.
 
-    ``update(temperature=..., prompt=...)``; afterwards ``self.p`` (V,) is the distribution shown
-    and ``self.sample`` the sampled text.
+    ``update(temperature=..., prompt=...)``; afterwards ``self.p`` (V,) is the distribution shown,
+    ``self.sample`` the sampled text and ``self.alt`` the figure's alt text (what ``display(view)``
+    stores with the image), built from those numbers.
     """
+
+    alt = ("Bar chart of the next-character probabilities of a character model after a prompt, at a chosen "
+           "temperature, with the temperature-1 bars behind them and a sampled continuation below.")
 
     def __init__(self, model, vocab: Vocab, *, prompts=PROMPTS, sample_seed: int = 0, **values):
         self.model, self.vocab, self.prompts, self.sample_seed = model, vocab, tuple(prompts), sample_seed
@@ -59,12 +63,12 @@ class TemperatureView(View):
                                    label="p at this temperature", capstyle="butt")
         ax.add_collection(self.ref_bars)
         ax.add_collection(self.bars)
-        ax.set_xticks(xs, [char_label(c) for c in vocab.chars], fontsize=7)
+        ax.set_xticks(xs, [char_label(c) for c in vocab.chars], fontsize=8)
         ax.set_xlim(-0.7, V - 0.3)
         ax.set_ylim(0.0, 1.02)
         ax.set_xlabel("next character")
         ax.set_ylabel("probability")
-        ax.set_title("Next-character distribution p = softmax(z / temperature)")
+        ax.set_title(r"Next-character distribution $p = \mathrm{softmax}(z\,/\,\mathrm{temperature})$")
         ax.legend(loc="upper right", fontsize=8)
         self.readout = ax.text(0.01, 0.95, "", transform=ax.transAxes, ha="left", va="top", fontsize=9,
                                bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
@@ -112,6 +116,14 @@ class TemperatureView(View):
                        seed=self.sample_seed)
         self.sample = self.vocab.decode(ids)
         self.sample_text.set_text((prompt + "|" + self.sample).replace("\n", "/"))
+        entropy, ref_entropy = entropy_bits(self.p), entropy_bits(p1)
+        compare = "lower than" if entropy < ref_entropy - 5e-3 else "higher than" if entropy > ref_entropy + 5e-3 \
+            else "the same as"
+        self.alt = (f"Bar chart of the next-character probabilities after the prompt {prompt!r} at temperature "
+                    f"{temperature:.2f}, over the {len(self.p)} characters, with the temperature-1 bars behind them. "
+                    f"The most likely character is '{char_label(self.vocab.chars[top])}' with p = {self.p[top]:.3f}; "
+                    f"the entropy, {entropy:.2f} bits, is {compare} the {ref_entropy:.2f} bits at temperature 1. "
+                    f"Below, a sampled continuation: {self.sample!r}.")
 
 
 def temperature_widget(model, vocab: Vocab, **defaults):
