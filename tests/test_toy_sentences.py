@@ -253,7 +253,7 @@ def test_hiding_effect_never_changes_the_notes_up_to_the_hidden_step():
     X = ts.encode(ts.SENTENCE)
     t = ts.SENTENCE.index("sleeping")
     wired = ts.hiding_effect(X, None, t, "sleeping")                # gates read only the word: nothing changes later
-    assert wired == {"same_up_to_step": True, "later_change": 0.0}
+    assert wired == {"same_up_to_step": True, "change_up_to_step": 0.0, "later_change": 0.0}
     for seed in range(4):
         effect = ts.hiding_effect(X, ts.random_params(seed), t, "sleeping")
         assert effect["same_up_to_step"] is True
@@ -261,6 +261,8 @@ def test_hiding_effect_never_changes_the_notes_up_to_the_hidden_step():
         hidden = ts.run(X, ts.random_params(seed), overrides={"o_t": {(t, "sleeping"): 0.0}})
         assert effect["later_change"] == np.abs(hidden["C_t"][t + 1:] - base["C_t"][t + 1:]).max() > 0
     assert ts.hiding_effect(X, ts.random_params(0), len(ts.SENTENCE) - 1, "dog")["later_change"] == 0.0
+    effect = ts.hiding_effect(X, ts.random_params(0), t, "sleeping")
+    assert effect["change_up_to_step"] == 0.0 and effect["later_change"] > 0.0
     with pytest.raises(ValueError, match="'step'"):
         ts.hiding_effect(X, None, len(ts.SENTENCE), "dog")
     with pytest.raises(ValueError, match="'unit'"):

@@ -352,7 +352,8 @@ def hiding_effect(x, params, step: int, unit: str) -> dict[str, float | bool]:
 
     Args: x (T, D) inputs (:func:`encode`); params as for :func:`run`; step in 0 … T−1; unit one of :data:`UNITS`.
     Returns: {'same_up_to_step': True if every C_t up to and including ``step`` is identical (the output gate
-    is not in C_t's equation), 'later_change': the largest |ΔC_t| at a later step (0.0 if ``step`` is the last)}.
+    is not in C_t's equation), 'change_up_to_step': the largest |ΔC_t| up to and including ``step``,
+    'later_change': the largest |ΔC_t| at a later step (0.0 if ``step`` is the last)}.
     """
     where = "hiding_effect()"
     x = check_array(x, "x", where, shape=(None, D), dims=("T", "D"), hint="Use encode(words) for a list of words.")
@@ -364,7 +365,9 @@ def hiding_effect(x, params, step: int, unit: str) -> dict[str, float | bool]:
     base = run(x, params)
     hidden = run(x, params, overrides={"o_t": {(step, unit): 0.0}})
     later = np.abs(hidden["C_t"][step + 1:] - base["C_t"][step + 1:])
+    up_to = np.abs(hidden["C_t"][:step + 1] - base["C_t"][:step + 1])
     return {"same_up_to_step": bool(np.array_equal(hidden["C_t"][:step + 1], base["C_t"][:step + 1])),
+            "change_up_to_step": float(up_to.max()),
             "later_change": float(later.max()) if later.size else 0.0}
 
 
