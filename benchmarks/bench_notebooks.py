@@ -1,6 +1,7 @@
 """Wall time of every notebook, top to bottom in a fresh kernel, kernel start included.
 
-Budget: each notebook <= 30 s, the whole series <= 5 min, on the project's 2-core machine.
+Budget: each notebook <= 30 s (notebook 12, which runs the whole claims ledger live, <= 120 s), the whole series
+<= 5 min, on the project's 2-core machine.
 Nothing is written back: the notebooks are executed in memory with nbclient.
 
     .venv/bin/python benchmarks/bench_notebooks.py            # table
@@ -20,6 +21,7 @@ from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK_BUDGET_S = 30.0
+BUDGET_OVERRIDES_S = {"12_the_slides_audited": 120.0}   # the only notebook allowed over 30 s
 SERIES_BUDGET_S = 300.0
 
 
@@ -40,13 +42,14 @@ def main(argv=None) -> int:
     paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if args.prefixes:
         paths = [p for p in paths if p.name.startswith(tuple(args.prefixes))]
-    print(f"Notebook wall time, fresh kernel included (budget {NOTEBOOK_BUDGET_S:.0f} s each, "
-          f"{SERIES_BUDGET_S:.0f} s in all); load average {os.getloadavg()[0]:.2f}")
+    print(f"Notebook wall time, fresh kernel included (budget {NOTEBOOK_BUDGET_S:.0f} s each, 12: "
+          f"{BUDGET_OVERRIDES_S['12_the_slides_audited']:.0f} s; {SERIES_BUDGET_S:.0f} s in all); "
+          f"load average {os.getloadavg()[0]:.2f}")
     total, over = 0.0, []
     for p in paths:
         s = run(p)
         total += s
-        flag = "  OVER BUDGET" if s > NOTEBOOK_BUDGET_S else ""
+        flag = "  OVER BUDGET" if s > BUDGET_OVERRIDES_S.get(p.stem, NOTEBOOK_BUDGET_S) else ""
         print(f"{p.name:40s} {s:6.1f} s{flag}", flush=True)
         if flag:
             over.append(p.name)

@@ -12,25 +12,31 @@ The package is layered; a layer imports only the layers above it in this list, n
     lessons/     one module per notebook topic (the experiments a notebook runs), see the map below
     selfcheck/   the graded exercises' self-checks (runner + one module per notebook)
     widgets/     base (View, interactive_view) + one module per notebook that only draws
+    claims/      the claims ledger: every statement of the slides, measured, with a computed verdict (notebook 12,
+                 ``python -m lstm_helpers.claims``)
     datasets     the files in data/ (``python -m lstm_helpers.datasets --write data``)
 
 Where each notebook's code lives:
 
     notebook                         lessons/ (and slides/)               widgets/            selfcheck/
-    00 start here                    —                                    start_here          —
+    00 start here                    first_gate, diagram                  start_here          —
     01 RNN gradient decay            vanishing                            gradient_decay      rnn
     02 the memory gap                memory_span, span_search             —                   —
     03 the cell state                memory_sim, diagram                  memory_simulator    —
-    04 forget gate                   toy_sentences, slides/gates          forget_gate         gates
-    05 input gate                    toy_sentences, slides/gates          input_gate          gates
-    06 output gate                   toy_sentences, slides/gates          output_gate         gates
-    07 the full LSTM                 slides/bptt, slides/gates            —                   lstm_step
+    04 forget gate                   toy_sentences, context_gates,        forget_gate         gates, gate_designs
+                                     diagram, slides/gates
+    05 input gate                    toy_sentences, context_gates,        input_gate          gates, gate_designs
+                                     diagram, slides/gates
+    06 output gate                   toy_sentences, output_design,        output_gate         gates, output_design
+                                     diagram, slides/gates
+    07 the full LSTM                 slides/bptt, slides/gates, diagram   —                   lstm_step
     08 processing a sentence         sentence_corpus, gate_table          sentence_gates      —
                                      (sentences)
     09 subject-verb agreement        agreement, agreement_errors          agreement           agreement
                                      (sentences)
     10 RNN vs LSTM                   comparison, continual                —                   —
     11 applications                  charlm, music, seq2seq, architectures temperature        —
+    12 the slides audited            claims/ (every lesson module above)  —                   —
 
 Notebooks use ``import lstm_helpers as lh``: the engine's names (``lh.LSTM``, ``lh.train``, …), the
 lesson modules (``lh.memory_span``, ``lh.gates``, …) and the self-checks (``lh.check_forget_gate``)

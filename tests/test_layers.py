@@ -1,6 +1,6 @@
 """The package's architecture, checked on its source: the layer rule, small modules, public names only.
 
-Layers, lowest first (CONTRIBUTING.md, "Layers"): support < engine < slides < lessons < selfcheck < widgets.
+Layers, lowest first (CONTRIBUTING.md, "Layers"): support < engine < slides < lessons < selfcheck < widgets < claims.
 A module may import its own layer and the layers below it, never one above. ``lstm_helpers/__init__.py`` and
 ``lstm_helpers/datasets.py`` stand on top (they gather the layers for notebooks and for ``python -m``).
 """
@@ -12,7 +12,7 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "lstm_helpers"
-LAYERS = ("support", "engine", "slides", "lessons", "selfcheck", "widgets")
+LAYERS = ("support", "engine", "slides", "lessons", "selfcheck", "widgets", "claims")
 TOP = ("lstm_helpers", "lstm_helpers.datasets")
 MAX_LINES = 500
 
