@@ -19,7 +19,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: help lab test unit nbval execute bench bench-check verdicts slides slides-meta data clean-venv
+.PHONY: help lab test unit nbval execute bench bench-check verdicts claims slides slides-meta data clean-venv
 
 help:
 	@echo "make lab          - install (first time) and open JupyterLab on notebooks/"
@@ -33,6 +33,8 @@ help:
 	@echo "make bench        - speed benchmarks (see benchmarks/README.md)"
 	@echo "make bench-check  - widget redraw latency; fails if a widget is over its 100 ms budget (CI runs it)"
 	@echo "make verdicts     - run the notebooks under other BLAS kernels (Sandybridge, Prescott): every verdict as stored"
+	@echo "make claims       - run the claims ledger (every statement of the slides, measured) and compare its verdicts"
+	@echo "                    with notebook 12's stored table; OPENBLAS_CORETYPE=Prescott make claims: on another kernel"
 	@echo "make slides       - the notebooks as offline reveal.js slides in slides/ (first run: npm ci)"
 	@echo "make slides-meta NB=notebooks/X.ipynb - set a notebook's slide metadata after editing it"
 	@echo "make release      - instructors: student version of the notebooks in release/ (nbgrader)"
@@ -108,6 +110,10 @@ slides-meta: $(STAMP)
 NB_VERDICTS ?=
 verdicts: $(STAMP)
 	$(BIN)/python tools/check_verdicts.py $(NB_VERDICTS)
+
+# The claims ledger (lstm_helpers.claims, about a minute): its verdicts must equal notebook 12's stored table.
+claims: $(STAMP)
+	$(BIN)/python tools/check_claims.py
 
 clean-venv:
 	rm -rf $(VENV)
