@@ -34,8 +34,11 @@ Where each notebook's code lives:
                                      (sentences)
     09 subject-verb agreement        agreement, agreement_errors          agreement           agreement
                                      (sentences)
-    10 RNN vs LSTM                   comparison, continual                —                   —
-    11 applications                  charlm, music, seq2seq, architectures temperature        —
+    10 RNN vs LSTM                   comparison, continual,               —                   —
+                                     ablation_figures
+    11 applications                  charlm, charlm_pretrained,           temperature         —
+                                     charlm_units, music, seq2seq,
+                                     architectures
     12 the slides audited            claims/ (every lesson module above)  —                   —
 
 Notebooks use ``import lstm_helpers as lh``: the engine's names (``lh.LSTM``, ``lh.train``, …), the

@@ -18,7 +18,10 @@
     agreement_errors 09  its error tables by distance, attractors and context, and their figure
     comparison       10  the slides' RNN-vs-LSTM table measured
     continual        10  the continual task of the gate ablation
-    charlm           11  character-level language model on offline text
+    ablation_figures 10  the ablation's figure: test error from 0, each seed shown
+    charlm           11  character-level language model on offline text (the Python Language Reference)
+    charlm_pretrained 11  the longer-trained character model in data/: recipe, training, saving, loading
+    charlm_units     11  which unit of the stored model tracks quotes, parentheses, word or line position
     music            11  melodies: the pitch model and its baselines
     seq2seq          11  encoder-decoder toy
     architectures    11  diagrams of one-to-many, many-to-one, many-to-many
