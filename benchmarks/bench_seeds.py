@@ -27,13 +27,16 @@ Two measures, each against the same work for one seed (target: ratio <= 2.5 for 
   counts), batches drawn by ``make_batch`` in the loop (its cost counts too), no evaluation. The ratio
   is that of the CPU time of the busiest process (this process, or the forked worker, counted by
   ``os.times`` once it has been waited for): on idle cores that is the wall time a student waits, and
-  unlike the wall time it does not grow when other jobs keep the cores busy. The measured wall ratio is printed beside it;
-  with 2 workers it only shows the gain when the second core is free (``make test`` runs two nbval
+  unlike the wall time it does not grow when other jobs keep the cores busy. The measured wall ratio is printed
+  beside it; with 2 workers it only shows the gain when the second core is free (``make test`` runs two nbval
   workers on two cores: there ``workers=2`` saves nothing, and the ``step`` ratio is what counts).
 
 Method: one BLAS thread (environment variables before numpy is imported, and threadpoolctl). Rounds
 are interleaved: in every round each case of a configuration is timed in turn, the order rotating from
-round to round, so that a change in machine load hits all cases; reported is the median over rounds.
+round to round, so that a change in machine load hits all cases. Reported: the seconds as medians over
+rounds, and the ratio as the median over rounds of the ratio within a round (one seed and S seeds timed
+seconds apart, so that a machine that runs faster or slower for a while cancels out), with the range of
+those per-round ratios ("in rounds": how much a single measurement moves on this machine).
 ``step``: per round 3 warm-up steps, then the median of ``--repeats`` steps (the mean over a fixed
 pool of drawn batches for "drawn T"). ``run``: per round one run of each case.
 """
@@ -190,13 +193,18 @@ def step_seconds(step, repeats: int, pooled: bool) -> float:
 
 
 def interleaved(cases: list, rounds: int, timer) -> dict:
-    """{key: median over rounds of timer(case)}, the order of the cases rotating from round to round."""
+    """{key: [timer(case) of every round]}, the order of the cases rotating from round to round."""
     times: dict = {key: [] for key, _ in cases}
     for r in range(rounds):
         k = r % len(cases)
         for key, case in cases[k:] + cases[:k]:
             times[key].append(timer(case))
-    return {key: statistics.median(v) for key, v in times.items()}
+    return times
+
+
+def round_ratios(many: list, one: list) -> list:
+    """The ratio S seeds / one seed of each round (both timed in the same round, seconds apart)."""
+    return [a / b for a, b in zip(many, one)]
 
 
 def measure_steps(name: str, seed_counts, rounds: int, repeats: int) -> list[dict]:
@@ -215,8 +223,8 @@ def measure_steps(name: str, seed_counts, rounds: int, repeats: int) -> list[dic
     else:
         cases = [("one", (one_seed_step(kwargs, [pool[0][0]]), repeats))]
         cases += [(S, (seeds_step(kwargs, pool, S), repeats)) for S in seed_counts]
-    med = interleaved(cases, rounds, lambda case: step_seconds(case[0], case[1], drawn))
-    return [_row(name, kwargs, S, 1, "step", med[("one", S) if drawn else "one"], med[S], rounds,
+    times = interleaved(cases, rounds, lambda case: step_seconds(case[0], case[1], drawn))
+    return [_row(name, kwargs, S, 1, "step", times[("one", S) if drawn else "one"], times[S], rounds,
                  POOL if drawn else repeats, (load0, os.getloadavg()[0])) for S in seed_counts]
 
 
@@ -240,15 +248,16 @@ def measure_runs(name: str, seed_counts, rounds: int, steps: int | None, worker_
         k = r % len(cases)
         for key, run in cases[k:] + cases[:k]:
             times[key].append(_clocks(run))
-    med = {key: [statistics.median(t[i] for t in v) for i in range(3)] for key, v in times.items()}
     load = (load0, os.getloadavg()[0])
     rows = []
     for S in seed_counts:
         for w in worker_counts:
-            (wall1, cpu1, _), (wall, cpu, busiest) = med["one"], med[(S, w)]
-            row = _row(name, kwargs, S, w, "run", cpu1, busiest, rounds, steps, load)
-            row.update({"wall_seconds_one_seed": wall1, "wall_seconds_all_seeds": wall, "wall_ratio": wall / wall1,
-                        "cpu_seconds_all_processes": cpu})
+            one, many = times["one"], times[(S, w)]
+            row = _row(name, kwargs, S, w, "run", [t[1] for t in one], [t[2] for t in many], rounds, steps, load)
+            wall1, wall = statistics.median(t[0] for t in one), statistics.median(t[0] for t in many)
+            row.update({"wall_seconds_one_seed": wall1, "wall_seconds_all_seeds": wall,
+                        "wall_ratio": statistics.median(round_ratios([t[0] for t in many], [t[0] for t in one])),
+                        "cpu_seconds_all_processes": statistics.median(t[1] for t in many)})
             rows.append(row)
     return rows
 
@@ -264,14 +273,27 @@ def _clocks(run) -> tuple[float, float, float]:
     return wall, own + children, max(own, children)   # with 2 workers there is one child: the busiest is known
 
 
-def _row(name, kwargs, S, workers, measure, one, many, rounds, repeats, load) -> dict:
-    ratio = many / one
+def _row(name, kwargs, S, workers, measure, one: list, many: list, rounds, repeats, load) -> dict:
+    """One result: ``one`` and ``many`` hold the seconds of every round; the ratio is the median over rounds of
+    the ratio within a round (the two were timed seconds apart, so a slower or faster machine cancels out)."""
+    ratios = round_ratios(many, one)
+    ratio = statistics.median(ratios)
     return {"config": name, "seeds": S, "dtype": np.dtype(kwargs.get("dtype", np.float64)).name,
             "workers": workers, "measure": measure, "measures": MEASURES[measure].format(steps=repeats),
-            "seconds_one_seed": one, "seconds_all_seeds": many, "ratio": ratio, "target": TARGETS.get(S),
+            "seconds_one_seed": statistics.median(one), "seconds_all_seeds": statistics.median(many),
+            "ratio": ratio, "ratio_range": [min(ratios), max(ratios)], "target": TARGETS.get(S),
             "meets_target": None if S not in TARGETS else bool(ratio <= TARGETS[S]),
             "rounds": rounds, "repeats" if measure == "step" else "steps": repeats,
             "load_average": [round(v, 2) for v in load], "cpus": os.cpu_count()}
+
+
+def warm_up(seconds: float) -> None:
+    """Keep the CPU busy for ``seconds`` (matrix products and ufuncs) before measuring: on the benchmark machine
+    a CPU coming out of idle changed speed during its first second or so (the same step 1.4 or 2.1-2.5 ms)."""
+    a = np.random.default_rng(0).standard_normal((64, 64))
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        np.tanh(a @ a, out=a)
 
 
 # ----------------------------------------------------------------------------- output
@@ -287,7 +309,7 @@ def table(rows: list[dict]) -> str:
         unit, scale = ("ms", 1e3) if measure == "step" else ("s", 1.0)
         lines += ["", heads[measure],
                   f"{'configuration':50s} {'dtype':7s} {'S':>2s} {'proc':>4s} {'1 seed ' + unit:>10s} "
-                  f"{'S seeds ' + unit:>11s} {'ratio':>6s} {'target':>11s}"
+                  f"{'S seeds ' + unit:>11s} {'ratio':>6s} {'in rounds':>11s} {'target':>11s}"
                   + (f" {'wall ratio':>10s}" if measure == "run" else "") + f" {'load':>9s}"]
         for r in part:
             target = "" if r["target"] is None else f"<= {r['target']:.1f}" + (" ok" if r["meets_target"] else " MISS")
@@ -295,7 +317,7 @@ def table(rows: list[dict]) -> str:
             wall = f" {r['wall_ratio']:10.2f}" if measure == "run" else ""
             lines.append(f"{r['config']:50s} {r['dtype']:7s} {r['seeds']:2d} {r['workers']:4d} "
                          f"{scale * r['seconds_one_seed']:10.3f} {scale * r['seconds_all_seeds']:11.3f} "
-                         f"{r['ratio']:6.2f} {target:>11s}{wall} {load:>9s}")
+                         f"{r['ratio']:6.2f} {'{:.2f}-{:.2f}'.format(*r['ratio_range']):>11s} {target:>11s}{wall} {load:>9s}")
     lines.append(f"load: 1-minute load average at the start and end of each configuration ({os.cpu_count()} CPUs); "
                  "other jobs on the machine count in it.")
     return "\n".join(lines).lstrip("\n")
@@ -314,11 +336,15 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[5, 8], help="seed counts S")
     parser.add_argument("--configs", nargs="+", default=None,
                         help="configuration names, or prefixes such as '02' or '09 LSTM' (default: all)")
+    parser.add_argument("--warm-up", type=float, default=2.0,
+                        help="seconds of busy work before the first measurement (a CPU coming out of idle "
+                             "changes speed during its first second or so)")
     parser.add_argument("--check", action="store_true",
                         help="exit with status 1 if a 'step' ratio misses its target")
     args = parser.parse_args(argv)
     from threadpoolctl import threadpool_limits
     threadpool_limits(1)
+    warm_up(args.warm_up)
     names = list(configurations())
     if args.configs:
         names = [n for n in names if any(n.startswith(p) for p in args.configs)]

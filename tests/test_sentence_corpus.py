@@ -7,6 +7,7 @@ import pytest
 import lstm_helpers as lh
 from lstm_helpers import sentence_corpus as sc
 from lstm_helpers.engine.losses import IGNORE
+from lstm_helpers.lessons.sentences import draws, same_length_sampler
 
 SLIDE_WORDS = ["The", "cat", "was", "hungry", ".", "The", "dog", "was", "sleeping", "."]
 
@@ -112,6 +113,83 @@ def test_word_errors_name_the_argument_and_the_word():
 def test_batch_sampler_shapes():
     x, y = sc.batch_sampler(8, 2)(np.random.default_rng(0))
     assert x.shape == (14, 8, sc.D) and y.shape == (14, 8)
+
+
+def word_by_word(rng, batch_size, n_sentences, dtype=np.float64):
+    """What batch_sampler promises to return: the texts drawn one call at a time, then encoded."""
+    return sc.encode_batch([sc.make_text(rng, n_sentences) for _ in range(batch_size)], length=7 * n_sentences,
+                           dtype=dtype)
+
+
+@pytest.mark.parametrize("batch_size, n_sentences, dtype", [(32, 3, np.float64), (8, 2, np.float32), (1, 1, np.float64),
+                                                            (5, 4, np.float64)])
+def test_batch_sampler_draws_what_make_text_draws_and_leaves_the_same_generator_state(batch_size, n_sentences, dtype):
+    """The array version (draws.choice_rounds) is an exact replacement: same batches, same generator state after."""
+    sample = sc.batch_sampler(batch_size, n_sentences, dtype)
+    for seed in range(40):
+        fast, slow = np.random.default_rng(seed), np.random.default_rng(seed)
+        for _ in range(3):
+            (x, y), (x1, y1) = sample(fast), word_by_word(slow, batch_size, n_sentences, dtype)
+            assert x.dtype == x1.dtype and y.dtype == y1.dtype
+            np.testing.assert_array_equal(x, x1)
+            np.testing.assert_array_equal(y, y1)
+            assert fast.bit_generator.state == slow.bit_generator.state
+    assert draws.rounds_match_scalar_draws()                                  # so the fast path was the one taken
+    assert draws.choice_rounds(np.random.default_rng(0), 3, (4, 4)) is not None
+
+
+def test_batch_sampler_falls_back_to_word_by_word_where_the_array_draws_would_differ():
+    half_used = np.random.default_rng(5)
+    half_used.integers(4)                                        # numpy now holds half of a 64-bit output
+    other = np.random.Generator(np.random.MT19937(5))            # another bit generator
+    for rng, twin in ((half_used, np.random.default_rng(5)), (other, np.random.Generator(np.random.MT19937(5)))):
+        if rng is half_used:
+            twin.integers(4)
+        assert draws.choice_rounds(rng, 2, (4, 4)) is None       # untouched ...
+        x, y = sc.batch_sampler(6, 2)(rng)                       # ... and the batch drawn word by word
+        x1, y1 = word_by_word(twin, 6, 2)
+        np.testing.assert_array_equal(x, x1)
+        np.testing.assert_array_equal(y, y1)
+        np.testing.assert_array_equal(rng.integers(4, size=9), twin.integers(4, size=9))   # the same state after
+    assert draws.choice_rounds(np.random.default_rng(0), 2, (4, 3)) is None   # 3 choices: Lemire may reject
+    with pytest.raises(TypeError, match="'rng' must be a np.random.Generator"):
+        sc.batch_sampler(4, 1)(0)
+
+
+def test_choice_rounds_and_id_batch_match_scalar_draws_and_encode():
+    many, one = np.random.default_rng(11), np.random.default_rng(11)
+    first, second, u = draws.choice_rounds(many, 200, (2, 16))
+    expected = [(int(one.integers(2)), int(one.integers(16)), one.random()) for _ in range(200)]
+    assert list(zip(first.tolist(), second.tolist(), u.tolist())) == expected
+    texts = [["The", "cat", "was", "hungry", "."], ["The", "dog", "was", "tired", "and", "barking", "."]]
+    ids = np.zeros((2, 9), dtype=np.int64)
+    kept = np.zeros((2, 9), dtype=bool)
+    for b, (words, slots) in enumerate(zip(texts, ([0, 2, 3, 5, 8], [0, 1, 2, 3, 4, 6, 7]))):
+        ids[b, slots], kept[b, slots] = [sc.WORD_INDEX[w] for w in words], True
+    x, y = draws.id_batch(ids, kept, sc.D, np.float32)
+    x1, y1 = sc.encode_batch(texts, length=9, dtype=np.float32)
+    np.testing.assert_array_equal(x, x1)
+    np.testing.assert_array_equal(y, y1)
+
+
+def test_same_length_sampler_writes_the_rows_of_the_identity_matrix_it_replaced():
+    """sentences.same_length_sampler (notebook 09's batches) writes one-hot rows in place; the batches and the
+    generator's draws are those of the former ``np.eye(D)[ids[T][pick].T]``."""
+    texts = sc.corpus(3, 40, n_sentences=1) + sc.corpus(4, 25, n_sentences=2)
+    labels = np.arange(len(texts)) % 3
+    for dtype in (np.float32, np.float64):
+        sample = same_length_sampler(sc.WORDS, texts, labels, 7, dtype, where="test", name="texts")
+        rng, twin = np.random.default_rng(8), np.random.default_rng(8)
+        lengths = np.array([len(t) for t in texts])
+        for _ in range(20):
+            x, y = sample(rng)
+            T = int(lengths[twin.integers(len(texts))])
+            group = np.flatnonzero(lengths == T)
+            pick = group[twin.integers(len(group), size=7)]
+            ids = np.array([sc.WORDS.ids(texts[i]) for i in pick])
+            assert x.dtype == dtype
+            np.testing.assert_array_equal(x, np.eye(sc.D, dtype=dtype)[ids.T])
+            np.testing.assert_array_equal(y, labels[pick])
 
 
 # ----------------------------------------------------------------------------- model, training, evaluation

@@ -39,6 +39,7 @@ from .sentences import GATE_KEYS, gate_means  # noqa: F401 (notebook 08 calls sc
 from .sentences import (Probe, Vocabulary, check_probe, check_word_model, gate_traces, label_signal, make_word_model,
                         selectivity, top_units)
 from .sentences import fit_probe as fit_label_probe
+from .sentences.draws import choice_rounds, id_batch
 
 # ----------------------------------------------------------------------------- the language
 ANIMALS = ("cat", "dog", "bird", "mouse")
@@ -163,13 +164,25 @@ def corpus(seed: int, size: int, n_sentences: int = 3) -> list[list[str]]:
 def batch_sampler(batch_size: int = 32, n_sentences: int = 3, dtype=np.float64):
     """A ``make_batch(rng) -> (x (T, B, D), targets (T, B))`` for :func:`lstm_helpers.train.train`.
 
-    Every batch holds fresh texts of ``n_sentences`` sentences, padded to T = 7 · n_sentences.
+    Every batch holds fresh texts of ``n_sentences`` sentences, padded to T = 7 · n_sentences: exactly
+    ``encode_batch([make_text(rng, n_sentences) for _ in range(batch_size)], length=7 * n_sentences)`` from
+    the same generator state, which it leaves in the same state, but built in a few array operations
+    (:func:`~lstm_helpers.lessons.sentences.draws.choice_rounds`, ``id_batch``), about 30 times faster.
     """
     B = check_size(batch_size, "batch_size", "batch_sampler()")
     n = check_size(n_sentences, "n_sentences", "batch_sampler()")
+    ids = np.array([WORD_INDEX[w] for w in ("The", ANIMALS[0], "was", STATES[0], "and", SOUNDS[0], ".")] * (B * n))
+    ids, kept = ids.reshape(B, n, 7), np.ones((B, n, 7), dtype=bool)   # 7 slots a sentence; "and SOUND" kept or not
+    animal_ids, state_ids, sound_ids = (np.array([WORD_INDEX[w] for w in ws]) for ws in (ANIMALS, STATES, SOUNDS))
 
     def make_batch(rng):
-        return encode_batch([make_text(rng, n) for _ in range(B)], length=7 * n, dtype=dtype)
+        drawn = choice_rounds(rng, B * n, (len(ANIMALS), len(STATES)))
+        if drawn is None:                             # not a fresh PCG64: draw word by word (the same batch)
+            return encode_batch([make_text(rng, n) for _ in range(B)], length=7 * n, dtype=dtype)
+        animal, state, u = (v.reshape(B, n) for v in drawn)
+        ids[..., 1], ids[..., 3], ids[..., 5] = animal_ids[animal], state_ids[state], sound_ids[animal]
+        kept[..., 4] = kept[..., 5] = u < P_AND       # as make_sentence: rng.random() < p_and
+        return id_batch(ids.reshape(B, 7 * n), kept.reshape(B, 7 * n), D, dtype)
 
     return make_batch
 

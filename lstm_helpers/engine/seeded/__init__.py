@@ -15,10 +15,11 @@ Modules, one concern each (shapes: weights (S, 4H, D), inputs (S, T, B, D), logi
     parallel train_seeds(..., workers=2): the seeds split over forked processes (Linux), same results
 
 Seeds whose batches differ in length (notebook 09's sentences) still share one pass: each runs its own
-T_s steps in it (readout 'last'). On one core, S seeds cost less than S one-seed runs but more than
-``benchmarks/bench_seeds.py``'s targets where the work per step is mostly per-seed arithmetic (the
-matrix products and elementwise operations cannot be shared without changing the rounding); a second
-core (``workers=2``) halves the wall time.
+T_s steps in it (readout 'last'). On one core, S seeds cost the Python and call overhead of one pass plus,
+per seed, its own matrix products and elementwise arithmetic, which cannot be shared without changing the
+rounding: for the LSTMs of notebooks 08 and 09 that part is about 40 % of a one-seed step, so 5 and 8 seeds
+come out near or somewhat above ``benchmarks/bench_seeds.py``'s targets (2.5× and 4×; the RNNs and the LSTMs
+of 02 and 10 meet them; benchmarks/README.md). A second core (``workers=2``) halves the wall time.
 
 The contract: for every seed s, losses, accuracies, gradient norms, evaluations and final parameters
 equal those of ``lh.train(lh.SequenceModel(..., seed=s), make_batch, seed=s, ...)`` (tests/test_seeded.py:

@@ -79,7 +79,12 @@ def accuracy_per_seed(logits, targets) -> np.ndarray:
     """(n,) fraction of counted positions where argmax(logits) equals the target, per seed row."""
     where = "accuracy_per_seed()"
     logits = check_array(logits, "logits", where)
-    y = check_targets(logits, targets, where)
+    return seed_accuracies(logits, check_targets(logits, targets, where))
+
+
+def seed_accuracies(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """:func:`accuracy_per_seed` without its argument checks: logits (n, ..., C) and integer targets (n, ...) that
+    were checked already (the training loop scores the logits whose loss has just checked both)."""
     n = logits.shape[0]
     mask = (y != IGNORE).reshape(n, -1)
     right = (logits.argmax(axis=-1) == y).reshape(n, -1) & mask

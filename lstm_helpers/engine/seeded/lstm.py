@@ -6,9 +6,13 @@ S·B·4H numbers, so the Python and call overhead of a step is paid once for all
 elementwise work cheap: gates are stored gate-major, (T, 4, S, B, H), so that i_t, f_t, C̃_t, o_t of
 all seeds are each one contiguous block (the product's (S, B, 4H) layout is regrouped once per
 step, by the operation that writes σ); Z = [h_{t-1}, x_t, 1] is seed-major, (S, T + 1, B, H + D + 1),
-so that each seed's h_{t-1} rows are one matrix for the weight gradients (no copy); and all
-scratch memory comes from a :class:`Workspace` reused between calls (fresh megabytes cost a page
-fault per 4 KiB every step).
+so that each seed's h_{t-1} rows and x_t rows are one matrix each for the weight gradients (no copy; the
+batches are written into Z once, :func:`load_inputs`); the backward pass keeps ∂C_t and ∂h_t of two steps
+only; and all scratch memory comes from a :class:`Workspace` reused between calls (fresh megabytes cost
+a page fault per 4 KiB every step). What a step costs beyond the arithmetic is the Python and numpy
+overhead of its calls, paid once for all seeds: outputs are passed positionally and constants as 0-d
+arrays of the model's dtype (``np.multiply(a, b, out)`` with ``one = np.array(1.0, dt)``), measurably
+cheaper per call than ``out=`` and Python floats (benchmarks/README.md, ``bench_seeds.py``).
 
 **Equal to the one-seed engine, bit for bit.** Seed s computes exactly what
 :func:`lstm_helpers.lstm.lstm_forward` and :func:`~lstm_helpers.lstm.lstm_backward` compute for it:
@@ -30,6 +34,7 @@ h_t = o_t ⊙ tanh(C_t); the gate blocks of the 4H weight rows are in PyTorch's 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +63,7 @@ class Workspace:
 
     def get(self, name: str, shape: tuple, dtype) -> np.ndarray:
         dtype = np.dtype(dtype)
-        size = int(np.prod(shape))
+        size = math.prod(shape)                 # (np.prod costs about 3 µs a call, ~15 calls a step)
         buf = self._buffers.get((name, dtype))
         if buf is None or buf.size < size:
             buf = self._buffers[name, dtype] = np.empty(max(size, 1), dtype=dtype)
@@ -69,12 +74,26 @@ class Workspace:
         out.fill(0)
         return out
 
+    def inputs(self, S: int, T: int, B: int, H: int, D: int, dtype) -> np.ndarray:
+        """Z (S, T + 1, B, H + D + 1), rows [h_{t-1}, x_t, 1] of every seed: a view of a buffer kept for up to
+        its S and T, whose columns h_0 = 0 and 1 are written once, when it is made (a pass writes only the
+        columns of x and of h_1 … h_T); writing them every pass cost a strided pass over all S·T·B rows."""
+        K = H + D + 1
+        key = ("Z", np.dtype(dtype), H, D)                  # one buffer: a new batch size B makes a new one
+        buf = self._buffers.get(key)
+        if buf is None or buf.shape[0] < S or buf.shape[1] < T + 1 or buf.shape[2] != B:
+            S_max, T_max = (S, T + 1) if buf is None else (max(S, buf.shape[0]), max(T + 1, buf.shape[1]))
+            buf = self._buffers[key] = np.empty((S_max, T_max, B, K), dtype=dtype)
+            buf[:, 0, :, :H] = 0.0
+            buf[..., H + D] = 1.0
+        return buf[:S, :T + 1]
+
 
 @dataclass
 class SeededLSTMState:
     """What the backward pass needs (views into the forward pass's :class:`Workspace`).
 
-    Shapes: x (S, T, B, D), or (T, B, D) shared by all seeds; Z (S, T + 1, B, H + D + 1) the stacked
+    Shapes: x (S, T, B, D) the inputs, a view into Z; Z (S, T + 1, B, H + D + 1) the stacked
     [h_{t-1}, x_t, 1] (each seed's rows form one (T·B, H + D + 1) matrix); gates (T, 4, S, B, H) holding
     i_t, f_t, C̃_t, o_t (gates[t, 1] is f_t of every seed); cells (T + 1, S, B, H) holding C_0 … C_T;
     tanh_cells (T, S, B, H) holding tanh(C_t) (C_t itself without output activation); weight_hh (S, 4H, H);
@@ -115,12 +134,28 @@ def active_segments(lengths, S: int, T: int) -> list[tuple[int, int, int]]:
     return segments
 
 
+def load_inputs(Z, x, H: int, D: int) -> None:
+    """Write the inputs into the x columns of Z (S, T + 1, B, H + D + 1): x (S, T, B, D), (T, B, D) shared by all
+    seeds, or a list of S batches (T_s, B, D) (rows beyond T_s are left as they are: nothing reads them)."""
+    if isinstance(x, (list, tuple)):
+        for j, xj in enumerate(x):
+            Z[j, :len(xj), :, H:H + D] = xj
+    else:
+        Z[:, :x.shape[-3], :, H:H + D] = x
+
+
+def constants(dt) -> tuple:
+    """0-d arrays 1, 2, −2 of dtype ``dt`` (a ufunc given a Python float spends about 0.4 µs converting it)."""
+    return tuple(np.array(v, dtype=dt) for v in (1.0, 2.0, -2.0))
+
+
 def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), output_activation=True,
                         work: Workspace | None = None, lengths=None):
     """Run S LSTMs from the zero state, one per seed (no argument checks).
 
     Args:
-        x: inputs (S, T, B, D), one batch per seed, or (T, B, D) shared by all seeds.
+        x: inputs (S, T, B, D), one batch per seed, or (T, B, D) shared by all seeds, or a list of S batches
+            (T_s, B, D) (with ``lengths``, or all of one length T).
         weight_ih (S, 4H, D), weight_hh (S, 4H, H), bias (S, 4H): bias_ih + bias_hh, gate order i, f, g, o.
         removed_gates: names of removed gates ('i', 'f', 'o'; each is then the constant 1).
         output_activation: False for h_t = o_t ⊙ C_t.
@@ -128,10 +163,16 @@ def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), outp
         lengths: None, or the (S,) steps T_s ≤ T of each seed, non-increasing: seed s reads x[s, :T_s] only.
 
     Returns:
-        a :class:`SeededLSTMState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H) (h_{T_s} is seed s's last).
+        a :class:`SeededLSTMState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H) (h_{T_s} is seed s's last), its
+        ``x`` the inputs (S, T, B, D) as a view into Z.
+
+    Each step is one product and about ten ufunc calls for all seeds, with their outputs given positionally
+    and 0-d constants of the model's dtype (both measurably cheaper per call than ``out=`` and Python floats).
     """
     S, G, D = weight_ih.shape
-    T, B = x.shape[-3], x.shape[-2]
+    listed = isinstance(x, (list, tuple))
+    T = max(len(xj) for xj in x) if listed else x.shape[-3]
+    B = x[0].shape[1] if listed else x.shape[-2]
     H = G // 4
     K = H + D + 1
     dt = weight_ih.dtype
@@ -152,53 +193,53 @@ def seeded_lstm_forward(x, weight_ih, weight_hh, bias, *, removed_gates=(), outp
     W[:, H:H + D] = weight_ih.transpose(0, 2, 1)
     W[:, H + D] = bias
     W *= scale
-    Z = work.get("Z", (S, T + 1, B, K), dt)            # Z[:, t] = z_{t+1} = [h_t, x_{t+1}, 1] of every seed
-    Z[:, 0, :, :H] = 0.0
-    Z[:, :T, :, H:H + D] = x
-    Z[:, T, :, H:] = 0.0
-    Z[:, :T, :, H + D] = 1.0
+    Z = work.inputs(S, T, B, H, D, dt)                 # Z[:, t] = z_{t+1} = [h_t, x_{t+1}, 1] of every seed
+    load_inputs(Z, x, H, D)
     gates = work.get("gates", (T, 4, S, B, H), dt)     # i_t, f_t, C̃_t, o_t, gate-major
     cells = work.get("cells", (T + 1, S, B, H), dt)
     cells[0] = 0.0
     tanh_cells = work.get("tanh_cells", (T, S, B, H), dt) if output_activation else cells[1:]
     a_all = work.get("a", (S, B, G), dt)               # this step's pre-activations, seed-major like the product
-    shift4 = shift.reshape(4, H)
     tmp_all = work.get("tmp", (S, B, H), dt)
     gates_sb = gates.transpose(0, 2, 3, 1, 4)          # (T, S, B, 4, H): the product's layout, for writing σ
+    one, two, minus_two = constants(dt)
+    mult, shift4 = mult.reshape(4, H), shift.reshape(4, H)
+    matmul, exp, tanh, add, sub, mul, div = np.matmul, np.exp, np.tanh, np.add, np.subtract, np.multiply, np.divide
     with np.errstate(over="ignore"):                   # e^u = inf gives 1/(1 + inf) = 0, the exact limit
         for t0, t1, n in active_segments(lengths, S, T):   # one run of steps for the seeds [:n]
             Wn, a, tmp = W[:n], a_all[:n], tmp_all[:n]
             a4 = a.reshape(n, B, 4, H)
-            by_step = [Z[:n, t0:t1].swapaxes(0, 1), gates[t0:t1, :, :n], gates_sb[t0:t1, :n], cells[t0:t1, :n],
-                       cells[t0 + 1:t1 + 1, :n], tanh_cells[t0:t1, :n], Z[:n, t0 + 1:t1 + 1, :, :H].swapaxes(0, 1)]
-            for z, gt, gt_sb, C_prev, C, tC, h in zip(*by_step):
-                i, f, g, o = gt
-                np.matmul(z, Wn, out=a)                # scaled pre-activations of i, f, C̃, o (n, B, 4H)
+            gt = gates[t0:t1, :, :n]
+            for z, gsb, i, f, g, o, C_prev, C, tC, h in zip(
+                    Z[:n, t0:t1].swapaxes(0, 1), gates_sb[t0:t1, :n], gt[:, 0], gt[:, 1], gt[:, 2], gt[:, 3],
+                    cells[t0:t1, :n], cells[t0 + 1:t1 + 1, :n], tanh_cells[t0:t1, :n],
+                    Z[:n, t0 + 1:t1 + 1, :, :H].swapaxes(0, 1)):
+                matmul(z, Wn, a)                       # scaled pre-activations of i, f, C̃, o (n, B, 4H)
                 if exp_gates:
-                    np.exp(a, out=a)
-                    a += 1.0
-                    np.divide(1.0, a4, out=gt_sb)      # σ for i, f, o; σ(2a) for C̃ ...
-                    g *= 2.0
-                    g -= 1.0                           # ... and C̃ = 2σ(2a) − 1 = tanh(a)
-                    for k in removed:
-                        gt[k] = 1.0
+                    exp(a, a)
+                    add(a, one, a)
+                    div(one, a4, gsb)                  # σ for i, f, o; σ(2a) for C̃ ...
+                    mul(g, two, g)
+                    sub(g, one, g)                     # ... and C̃ = 2σ(2a) − 1 = tanh(a)
                 else:
-                    np.tanh(a, out=a)
-                    a *= mult
-                    np.add(a4, shift4, out=gt_sb)      # i_t, f_t, C̃_t, o_t
-                np.multiply(f, C_prev, out=C)          # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
-                np.multiply(i, g, out=tmp)
-                C += tmp
+                    tanh(a, a)
+                    mul(a4, mult, a4)
+                    add(a4, shift4, gsb)               # i_t, f_t, C̃_t, o_t
+                for k in removed:
+                    (i, f, g, o)[k].fill(1.0)
+                mul(f, C_prev, C)                      # C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t
+                mul(i, g, tmp)
+                add(C, tmp, C)
                 if exp_cell:                           # tanh(C_t) = 2 / (1 + e^(−2 C_t)) − 1
-                    np.multiply(C, -2.0, out=tC)
-                    np.exp(tC, out=tC)
-                    tC += 1.0
-                    np.divide(2.0, tC, out=tC)
-                    tC -= 1.0
+                    mul(C, minus_two, tC)
+                    exp(tC, tC)
+                    add(tC, one, tC)
+                    div(two, tC, tC)
+                    sub(tC, one, tC)
                 elif output_activation:
-                    np.tanh(C, out=tC)
-                np.multiply(o, tC, out=h)              # h_t = o_t ⊙ tanh(C_t)
-    return SeededLSTMState(x, Z, gates, cells, tanh_cells, weight_hh, removed, output_activation,
+                    tanh(C, tC)
+                mul(o, tC, h)                          # h_t = o_t ⊙ tanh(C_t)
+    return SeededLSTMState(Z[:, :T, :, H:H + D], Z, gates, cells, tanh_cells, weight_hh, removed, output_activation,
                            None if lengths is None else np.asarray(lengths))
 
 
@@ -228,12 +269,15 @@ def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work:
     G = 4 * H
     D = state.Z.shape[-1] - H - 1
     dt = gates.dtype
-    # V[t] = [∂C_t, ∂C_t, ∂C_t, ∂h_t] (4, S, B, H); the pair (∂h_t, ∂C_{t+1}) = (V[t, 3], V[t + 1, 0])
-    # that gives ∂C_t is one contiguous block, so it takes one multiply.
+    # V[t % 2] = [∂C_t, ∂C_t, ∂C_t, ∂h_t] (4, S, B, H): two steps in turn (a step needs only its own and the
+    # next one's). The pair (∂h_t, ∂C_{t+1}) that gives ∂C_t is one strided view, so it takes one multiply:
+    # blocks 3 and 4 of V for even t, blocks 7 and 0 for odd t.
     work = Workspace() if work is None else work
-    V = work.get("V", (T + 1, 4, S, B, H), dt)
-    pairs = V.reshape(4 * (T + 1), S, B, H)[3:3 + 4 * T].reshape(T, 4, S, B, H)[:, :2]
-    # ∂h_t is V[t, 3]: with ∂L/∂h_t only at T (d_out None) the product W_hhᵀ ∂a_{t+1} is written there
+    V = work.get("V", (2, 4, S, B, H), dt)
+    blocks = V.reshape(8, S, B, H)
+    pairs = (blocks[3:5], np.lib.stride_tricks.as_strided(blocks[7], (2, S, B, H), (-7 * blocks.strides[0],)
+                                                          + blocks.strides[1:]))
+    # ∂h_t is V[t % 2, 3]: with ∂L/∂h_t only at T (d_out None) the product W_hhᵀ ∂a_{t+1} is written there
     # directly, else into dh_next and added to ∂L/∂h_t. Either way ∂h_t equals the one-seed ∂L/∂h_t + W_hhᵀ ∂a_{t+1}
     # (x + 0 = x), and ∂h_{-1} (for h_0) is not computed.
     dh_next = work.zeros("dh_next", (S, B, H), dt)
@@ -241,15 +285,15 @@ def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work:
         dh_next[...] = dh_T
     lengths = state.lengths
     if lengths is None:
-        V[T, 0] = 0.0                                                  # no ∂C_{T+1} from above
+        V[T % 2, 0] = 0.0                                              # no ∂C_{T+1} from above
         if d_out is None:
-            V[T - 1, 3] = dh_next
-    else:                                                              # seed s starts at its own T_s
+            V[(T - 1) % 2, 3] = dh_next
+    else:            # seed s starts at its own T_s; the steps after it never touch its rows (they run [:n] only)
         if d_out is not None:
             raise ValueError("seeded_lstm_backward(): sequences of different lengths need d_out None "
                              "(a read-out of each seed's last step only).")
-        V[lengths, 0, np.arange(S)] = 0.0
-        V[lengths - 1, 3, np.arange(S)] = dh_next
+        V[lengths % 2, 0, np.arange(S)] = 0.0
+        V[(lengths - 1) % 2, 3, np.arange(S)] = dh_next
     da = work.get("da", (S, T, B, G), dt)               # seed-major: one (T·B, 4H) block per seed
     da_gm = da.reshape(S, T, B, 4, H).transpose(1, 3, 0, 2, 4)      # (T, 4, S, B, H) view of it
     n_chunk = max(1, min(T, CHUNK // (S * B * G)))
@@ -257,11 +301,14 @@ def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work:
     Q = work.get("Q", (n_chunk, 4, S, B, H), dt)       # [C̃ σ'(i), C_{t-1} σ'(f), i tanh'(C̃), tanh(C) σ'(o)]
     pair_all = work.get("pair", (2, S, B, H), dt)
     segments = active_segments(lengths, S, T)
+    add, mul, matmul = np.add, np.multiply, np.matmul
     for k in range(len(segments) - 1, -1, -1):         # runs of steps with the seeds [:n] running, last first
         s0, s1, n = segments[k]
         n_on = segments[k + 1][2] if k + 1 < len(segments) else 0    # seeds that run on after step s1 − 1
         pair, W_hh, dh_n = pair_all[:, :n], state.weight_hh[:n], dh_next[:n]
         p0, p1 = pair[0], pair[1]
+        V_v, dC_v, dh_v = [(V[0, k, :n], V[1, k, :n]) for k in (slice(None), slice(0, 3), 3)]   # by parity of t
+        pairs_v = (pairs[0][:, :n], pairs[1][:, :n])
         for t1 in range(s1, s0, -n_chunk):
             t0 = max(s0, t1 - n_chunk)
             m = t1 - t0
@@ -292,17 +339,16 @@ def seeded_lstm_backward(dh_T, d_out, state: SeededLSTMState, h_prev=None, work:
                 r1[m - 1, :on] = gates[t1, 1, :on]
             r1[m - 1, on:] = 1.0                                       # ... (no ∂C from above a seed's last step)
             d_o = [None] * m if d_out is None else d_out[t0:t1, :n]
-            into = [dh_n] * m if d_out is not None else [V[t - 1, 3, :n] if t else None for t in range(t0, t1)]
-            steps = [range(t0, t1), d_o, V[t0:t1, 3, :n], pairs[t0:t1, :, :n], r, V[t0:t1, :3, :n], V[t0:t1, :, :n],
-                     q, da_gm[t0:t1, :, :n], da[:n, t0:t1].swapaxes(0, 1), into]
-            for t, do, dh, dh_dc, rt, dC3, v, qt, da_t, dat, out in zip(*(w[::-1] for w in steps)):
+            steps = [range(t0, t1), d_o, r, q, da_gm[t0:t1, :, :n], da[:n, t0:t1].swapaxes(0, 1)]
+            for t, do, rt, qt, da_t, dat in zip(*(w[::-1] for w in steps)):
+                p = t & 1
                 if do is not None:
-                    np.add(do, dh_n, out=dh)                           # ∂h_t
-                np.multiply(dh_dc, rt, out=pair)                       # [∂h_t ⊙ o_t tanh'(C_t), ∂C_{t+1} ⊙ f_{t+1}]
-                np.add(p0, p1, out=dC3)                                # ∂C_t (three copies)
-                np.multiply(v, qt, out=da_t)                           # ∂a_t
-                if t:
-                    np.matmul(dat, W_hh, out=out)                      # W_hhᵀ ∂a_t: (part of) ∂h_{t-1}
+                    add(do, dh_n, dh_v[p])                             # ∂h_t
+                mul(pairs_v[p], rt, pair)                              # [∂h_t ⊙ o_t tanh'(C_t), ∂C_{t+1} ⊙ f_{t+1}]
+                add(p0, p1, dC_v[p])                                   # ∂C_t (three copies)
+                mul(V_v[p], qt, da_t)                                  # ∂a_t
+                if t:                                                  # W_hhᵀ ∂a_t: (part of) ∂h_{t-1}
+                    matmul(dat, W_hh, dh_n if d_out is not None else dh_v[1 - p])
     if h_prev is None:
         h_prev = state.hidden()[:, :T]
     return seeded_parameter_grads(da, state.x, h_prev, D, lengths=lengths)

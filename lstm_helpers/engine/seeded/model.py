@@ -150,7 +150,7 @@ class SeededModel:
             state = seeded_rnn_forward(x, p["cell.weight_ih"], p["cell.weight_hh"], bias, self.nonlinearity,
                                        work=self._work, lengths=lengths)
         n = bias.shape[0]
-        T, B = x.shape[-3], x.shape[-2]
+        T, B = state.Z.shape[1] - 1, state.Z.shape[2]
         w_t, b = p["head.weight"].transpose(0, 2, 1), p["head.bias"]          # h · Wᵀ + b per seed
         if self.readout == "last" and lengths is not None:
             hs, h = None, state.hidden()[np.arange(n), lengths]               # h_{T_s} of each seed (n, B, H)
@@ -254,16 +254,14 @@ class SeededModel:
                 parts, lengths = [parts[j] for j in order], np.array([steps[j] for j in order])
                 y = np.asarray(targets)
                 targets = y[order] if y.ndim == 2 and len(y) == len(order) else y
-            arr = self._work.get("x", (len(rows), max(steps)) + parts[0].shape[1:], self.dtype)
-            for j, xj in enumerate(parts):
-                arr[j, :len(xj)] = xj
-                arr[j, len(xj):] = 0.0
+            arr = parts                         # written straight into the forward pass's inputs (no copy here)
+            n, T, B = len(parts), max(steps), parts[0].shape[1]
         else:
             arr = self._check_x(x, len(rows), where)
             if arr.ndim != 4:
                 raise ValueError(f"{where}: argument 'x' must have one batch per seed, shape (n, T, B, D), "
                                  f"but it has shape {arr.shape}.")
-        n, T, B = arr.shape[:3]
+            n, T, B = arr.shape[:3]
         shape = (n, B, self.output_size) if self.readout == "last" else (n, T, B, self.output_size)
         logits, state, hs, h = self._run(arr, p, out=self._work.get("logits", shape, self.dtype), lengths=lengths)
         self._last = (rows, full, p, state, hs, h, logits.shape)

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lstm import Workspace, active_segments, seeded_parameter_grads
+from .lstm import Workspace, active_segments, load_inputs, seeded_parameter_grads
 
 EXP_TANH_FROM = 512   # B·H from which the one-seed engine computes a float64 tanh with exp (the same rounding)
 
 
 @dataclass
 class SeededRNNState:
-    """Values kept for backward: x (S, T, B, D) or (T, B, D); Z (S, T + 1, B, H + D + 1) the stacked
+    """Values kept for backward: x (S, T, B, D) the inputs (a view into Z); Z (S, T + 1, B, H + D + 1) the stacked
     [h_{t-1}, x_t, 1] of every seed; weight_hh (S, H, H); nonlinearity; lengths: None or the (S,) steps T_s
     of each seed, non-increasing."""
 
@@ -46,7 +46,9 @@ def seeded_rnn_forward(x, weight_ih, weight_hh, bias, nonlinearity: str = "tanh"
     Returns: a :class:`SeededRNNState`; its ``hidden()`` is h_0 … h_T (S, T + 1, B, H).
     """
     S, H, D = weight_ih.shape
-    T, B = x.shape[-3], x.shape[-2]
+    listed = isinstance(x, (list, tuple))
+    T = max(len(xj) for xj in x) if listed else x.shape[-3]
+    B = x[0].shape[1] if listed else x.shape[-2]
     K = H + D + 1
     dt = weight_ih.dtype
     exp_tanh = nonlinearity == "tanh" and dt == np.float64 and B * H >= EXP_TANH_FROM
@@ -59,34 +61,35 @@ def seeded_rnn_forward(x, weight_ih, weight_hh, bias, nonlinearity: str = "tanh"
         W *= 0.5                                       # σ(a) = ½·tanh(a/2) + ½
     elif exp_tanh:
         W *= -2.0
-    Z = work.get("Z", (S, T + 1, B, K), dt)            # z_t of every seed; the loop writes h_t into z_{t+1}
-    Z[:, 0, :, :H] = 0.0
-    Z[:, :T, :, H:H + D] = x
-    Z[:, T, :, H:H + D] = 0.0
-    Z[:, :, :, H + D] = 1.0
+    Z = work.inputs(S, T, B, H, D, dt)                 # z_t of every seed; the loop writes h_t into z_{t+1}
+    load_inputs(Z, x, H, D)
     a_all = work.get("a", (S, B, H), dt)               # this step's pre-activations (contiguous)
+    one, two, half = (np.array(v, dtype=dt) for v in (1.0, 2.0, 0.5))   # 0-d: cheaper per call than Python floats
+    matmul, exp, tanh, add, sub, mul, div = np.matmul, np.exp, np.tanh, np.add, np.subtract, np.multiply, np.divide
+    kind = "exp" if exp_tanh else nonlinearity
     with np.errstate(over="ignore"):                   # e^(−2a) = inf gives tanh(a) = −1: exact
         for t0, t1, n in active_segments(lengths, S, T):   # one run of steps for the seeds [:n]
             Wn, a = W[:n], a_all[:n]
             for z, h in zip(Z[:n, t0:t1].swapaxes(0, 1), Z[:n, t0 + 1:t1 + 1, :, :H].swapaxes(0, 1)):
-                if nonlinearity == "linear":
-                    np.matmul(z, Wn, out=h)
+                if kind == "linear":
+                    matmul(z, Wn, h)
                     continue
-                np.matmul(z, Wn, out=a)
-                if nonlinearity == "tanh" and exp_tanh:
-                    np.exp(a, out=a)
-                    a += 1.0
-                    np.divide(2.0, a, out=a)
-                    np.subtract(a, 1.0, out=h)
-                elif nonlinearity == "tanh":
-                    np.tanh(a, out=h)
-                elif nonlinearity == "sigmoid":
-                    np.tanh(a, out=a)
-                    a *= 0.5
-                    np.add(a, 0.5, out=h)
+                matmul(z, Wn, a)
+                if kind == "tanh":
+                    tanh(a, h)
+                elif kind == "exp":                    # tanh(a) = 2 / (1 + e^(−2a)) − 1
+                    exp(a, a)
+                    add(a, one, a)
+                    div(two, a, a)
+                    sub(a, one, h)
+                elif kind == "sigmoid":                # σ(a) = ½·tanh(a/2) + ½
+                    tanh(a, a)
+                    mul(a, half, a)
+                    add(a, half, h)
                 else:                                  # relu
                     np.maximum(a, 0.0, out=h)
-    return SeededRNNState(x, Z, weight_hh, nonlinearity, None if lengths is None else np.asarray(lengths))
+    return SeededRNNState(Z[:, :T, :, H:H + D], Z, weight_hh, nonlinearity,
+                          None if lengths is None else np.asarray(lengths))
 
 
 def derivative_from_output(h, nonlinearity: str, out: np.ndarray) -> np.ndarray:
@@ -133,18 +136,19 @@ def seeded_rnn_backward(dh_T, d_out, state: SeededRNNState, h_prev=None, work: W
     if dh_T is not None:
         dh_next[...] = dh_T     # seed s's row is first read at its last step T_s − 1 (no step after it writes it)
     # with ∂L/∂h_t only at T (d_out None), ∂h_t = W_hhᵀ ∂a_{t+1} itself (the one-seed adds 0); ∂h_{-1} is not needed
+    add, mul, matmul = np.add, np.multiply, np.matmul
     for t0, t1, n in segments[::-1]:
         dh, dh_n, W_hh = dh_all[:n], dh_next[:n], state.weight_hh[:n]
         d_o = [None] * (t1 - t0) if d_out is None else d_out[t0:t1, :n]
         for t, do, fp, dat in zip(range(t1 - 1, t0 - 1, -1), d_o[::-1], fprime[t0:t1, :n][::-1],
                                   da[:n, t0:t1].swapaxes(0, 1)[::-1]):
             if do is None:
-                np.multiply(dh_n, fp, out=dat)         # ∂a_t = ∂h_t ⊙ φ'(a_t)
+                mul(dh_n, fp, dat)                     # ∂a_t = ∂h_t ⊙ φ'(a_t)
             else:
-                np.add(do, dh_n, out=dh)               # ∂h_t
-                np.multiply(dh, fp, out=dat)
+                add(do, dh_n, dh)                      # ∂h_t
+                mul(dh, fp, dat)
             if t:
-                np.matmul(dat, W_hh, out=dh_n)         # ∂h_{t-1} = W_hhᵀ ∂a_t
+                matmul(dat, W_hh, dh_n)                # ∂h_{t-1} = W_hhᵀ ∂a_t
     if h_prev is None:
         h_prev = state.hidden()[:, :T]
     return seeded_parameter_grads(da, state.x, h_prev, K - H - 1, lengths=lengths)

@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 from ...support.checks import check_number
 from ...support.evidence import check_seeds
 from ..train import History, check_training_args
-from .losses import accuracy_per_seed
+from .losses import accuracy_per_seed, seed_accuracies
 from .model import SeededModel
 from .optim import SeedAdam, SeedSGD, clip_seed_grads, seed_global_norms
 from .parallel import check_workers, fork_available, run_shares
@@ -212,7 +212,7 @@ def train_share(model: SeededModel, make_batch: Callable, data_seeds, settings, 
             y = np.stack([batches[j][1] for j in members])
             losses[members] = model.forward_backward([batches[j][0] for j in members], y,
                                                      which=None if len(rows) == S else rows)
-            accs[members] = accuracy_per_seed(model.last_logits, y)
+            accs[members] = seed_accuracies(model.last_logits, y)        # both checked by the pass's loss
         which = None if len(active) == S else active
         grads = model.grads                                  # the per-parameter views, for the norms
         if clip is not None:

