@@ -64,7 +64,7 @@ def draw(ax, kind: str):
     """Draw the architecture ``kind`` (one of :data:`KINDS`) on ``ax``; returns ``ax``."""
     check_choice(kind, "kind", "architectures.draw()", KINDS)
     ax.set_xlim(-0.2, 8.2)
-    ax.set_ylim(-0.6, 3.6)
+    ax.set_ylim(-0.6, 3.75)
     ax.axis("off")
     ax.set_title(TITLES[kind], fontsize=10)
     if kind == "text":
@@ -78,11 +78,11 @@ def draw(ax, kind: str):
         _chain(ax, enc, 1.5, "enc")
         _chain(ax, dec, 1.5, "dec", fc="#d5efe4")
         _arrow(ax, (3.4, 1.5), (4.4, 1.5), color=OKABE_ITO["vermillion"], lw=2.0)
-        ax.text(3.9, 2.15, "(h, C)\nthought vector", ha="center", fontsize=8, color=OKABE_ITO["vermillion"])
+        ax.text(3.7, 1.85, "(h, C) thought vector", ha="center", va="bottom", fontsize=8, color=OKABE_ITO["vermillion"])
         _io(ax, enc, 0.5, 1.25, ["le", "chat", "dort"], above=False)
         _io(ax, dec, 0.5, 1.25, ["<s>", "the", "cat"], above=False)
         _io(ax, dec, 1.75, 2.5, ["the", "cat", "sleeps"], above=True)
-        ax.text(4.0, 3.35, "attention (Bahdanau 2015) lets the decoder look at every encoder h_t", ha="center",
+        ax.text(4.0, 3.35, "attention (Bahdanau 2015) lets the decoder look at every encoder $h_t$", ha="center",
                 fontsize=8)
     elif kind == "speech":
         xs = [0.8, 2.0, 3.2, 4.4, 5.6, 6.8]
@@ -104,18 +104,18 @@ def draw(ax, kind: str):
         _chain(ax, xs, 1.5)
         for x in xs:                                     # a prediction at every frame ...
             _arrow(ax, (x, 1.75), (x, 2.2))
-            _box(ax, x, 2.4, "p(label)", w=0.9, h=0.36, fc="#d5efe4", ec=OKABE_ITO["bluish_green"], fontsize=7)
+            _box(ax, x, 2.4, "p(label)", w=0.9, h=0.36, fc="#d5efe4", ec=OKABE_ITO["bluish_green"], fontsize=8)
             ax.plot([x, x], [2.6, 2.85], color="0.45", lw=1.0)
         ax.plot([xs[0], xs[-1] + 0.9], [2.85, 2.85], color="0.45", lw=1.0)   # ... averaged over the clip
         _arrow(ax, (xs[-1] + 0.9, 2.85), (7.3, 1.87), color="0.45", rad=-0.3)
         _box(ax, 7.3, 1.5, "average:\n'jump'", w=1.2, h=0.7, fc="#d5efe4", ec=OKABE_ITO["bluish_green"])
-        ax.text(4.0, 3.25, "LRCN (Donahue et al. 2015) averages the per-frame labels; "
-                "readout='last' would read only h_T", ha="center", fontsize=7)
+        ax.text(4.0, 3.05, "LRCN (Donahue et al. 2015) averages the per-frame labels;\n"
+                "readout='last' would read only $h_T$", ha="center", va="bottom", fontsize=8)
     else:
         xs = [1.0, 2.5, 4.0, 5.5, 7.0]
         _chain(ax, xs, 1.5)
         _io(ax, xs, 0.6, 1.25, ["Δx,Δy,up"] * 5, above=False)
         _io(ax, xs, 1.75, 2.45, ["π,μ,σ"] * 5, above=True)
-        ax.text(4.0, 3.25, "generation (Graves 2013): a mixture density over the next pen offset;\n"
-                "recognition: the same input with a CTC output, as for speech", ha="center", fontsize=8)
+        ax.text(4.0, 3.05, "generation (Graves 2013): a mixture density over the next pen offset;\n"
+                "recognition: the same input with a CTC output, as for speech", ha="center", va="bottom", fontsize=8)
     return ax

@@ -153,7 +153,7 @@ def plot_piano_roll(ax, segments, *, title="Piano roll", beat_seconds: float | N
             lo, hi = min(lo, int(pitches[pitches > 0].min())), max(hi, int(pitches.max()))
         ax.plot([], [], "s", color=colour, label=label, ms=8)
     ticks = list(range(lo, hi + 1))
-    ax.set_yticks(ticks, [note_name(m) for m in ticks], fontsize=6)
+    ax.set_yticks(ticks, [note_name(m) for m in ticks], fontsize=8)
     ax.set_ylim(lo - 1.5, hi + 1.5)
     unit = "beat" if beat_seconds is None else f"beat ({beat_seconds:.2f} s each)"
     ax.set_xlabel(unit)
