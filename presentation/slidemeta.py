@@ -251,8 +251,8 @@ def output_text_lines(cell) -> list[str]:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream":
             text = out.get("text", "")
-        elif any(m in out.get("data", {}) for m in IMAGE_MIMES + (WIDGET_MIME, "text/html")):
-            continue
+        elif any(m in out.get("data", {}) for m in IMAGE_MIMES + (WIDGET_MIME, "text/html", "text/markdown")):
+            continue   # figures and widgets are measured apart, markdown output as markdown (code_height)
         else:
             text = out.get("data", {}).get("text/plain", "")
         text = "".join(text) if isinstance(text, list) else text
@@ -283,6 +283,10 @@ def code_height_without_figures(cell) -> float:
     text = output_text_lines(cell)
     if text:
         height += sum(_lines(line, CODE_CHARS) for line in text) * CODE_LINE + 10
+    for out in cell.get("outputs", []):          # display(Markdown(...)): tables, captions
+        md = out.get("data", {}).get("text/markdown")
+        if md is not None and not any(m in out["data"] for m in IMAGE_MIMES):
+            height += markdown_height("".join(md) if isinstance(md, list) else md) - CELL_PAD
     return height
 
 
