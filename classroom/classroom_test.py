@@ -59,8 +59,9 @@ RIGHT, WRONG, HOSTILE = "lstmt-right", "lstmt-wrong", "lstmt-hostile"
 STUDENTS = (RIGHT, WRONG, HOSTILE)
 A04, A07 = "04_forget_gate", "07_full_lstm"
 # expected score per student, assignment and item (hostile: printed, not asserted)
-EXPECTED = {RIGHT: {A04: {"forget_gate": 2}, A07: {"lstm_step_forward": 3, "lstm_step_backward": 4}},
-            WRONG: {A04: {"forget_gate": 0}, A07: {"lstm_step_forward": 0, "lstm_step_backward": 4}}}
+# (04's design exercise period_eraser is left unanswered by every student: 0)
+EXPECTED = {RIGHT: {A04: {"forget_gate": 2, "period_eraser": 0}, A07: {"lstm_step_forward": 3, "lstm_step_backward": 4}},
+            WRONG: {A04: {"forget_gate": 0, "period_eraser": 0}, A07: {"lstm_step_forward": 0, "lstm_step_backward": 4}}}
 CHEAT = "np.allclose = lambda *a, **k: True          # hostile: every comparison passes\n"
 
 GRADE_AS_ROOT = False            # --grade-as-root
