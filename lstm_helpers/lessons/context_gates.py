@@ -41,8 +41,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..slides.gates import (GATE_PARAMS, candidate, cell_update, forget_gate, hidden_output, input_gate,
-                            output_gate)
+from ..slides.gates import (GATE_PARAMS, candidate, cell_update, check_gate_params, forget_gate, hidden_output,
+                            input_gate, output_gate)
 from ..support.checks import check_array, check_choice, check_number
 from ..support.plots import OKABE_ITO
 
@@ -154,18 +154,7 @@ class ContextCell:
 
     def check_params(self, params, where: str) -> dict[str, np.ndarray]:
         """``params`` checked (every one of :data:`GATE_PARAMS`, shapes (H, H + D) and (H,)), as float64 copies."""
-        if not isinstance(params, Mapping):
-            raise TypeError(f"{where}: argument 'params' must be a dict of {', '.join(GATE_PARAMS)}, "
-                            f"but it is {type(params).__name__}.")
-        missing = [k for k in GATE_PARAMS if k not in params]
-        if missing:
-            raise ValueError(f"{where}: argument 'params' lacks {', '.join(missing)}.")
-        out = {}
-        for k in GATE_PARAMS:
-            shape, dims = ((self.H, self.H + self.D), ("H", "H+D")) if k[0] == "W" else ((self.H,), ("H",))
-            value = np.asarray(params[k], dtype=np.float64)
-            out[k] = check_array(value, f"params['{k}']", where, shape=shape, dims=dims).copy()
-        return out
+        return check_gate_params(params, where, self.H, self.D, to_float64=True)
 
     # -- running
     def run(self, sentence, params=None) -> dict[str, np.ndarray]:

@@ -71,6 +71,17 @@ def _part_color(part: str, highlight: str | None) -> tuple[str, float]:
     return MUTED, 1.5
 
 
+def _canvas(ax, figsize, xlim, ylim):
+    """``ax`` (a new figure of ``figsize`` if None) as a blank drawing area with equal units over xlim × ylim."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
 def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = True, title: str | None = None):
     """Draw one LSTM cell with its gates, the cell-state highway, inputs and outputs.
 
@@ -89,13 +100,7 @@ def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = 
     if highlight is not None:
         check_choice(highlight, "highlight", where, tuple(ALIASES))
         highlight = ALIASES[highlight]
-    if ax is None:
-
-        _, ax = plt.subplots(figsize=(9.0, 5.4))
-    ax.set_xlim(-0.3, 13.3)
-    ax.set_ylim(-1.0, 8.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = _canvas(ax, (9.0, 5.4), (-0.3, 13.3), (-1.0, 8.2))
 
     def line(xs, ys, color=WIRE, lw=1.6, arrow=False, z=1):
         if arrow:
@@ -251,12 +256,7 @@ def draw_lstm_backward(ax=None, *, highlight: str | None = None, title: str | No
     if highlight is not None:
         check_choice(highlight, "highlight", where, tuple(BACKWARD_ALIASES))
         highlight = BACKWARD_ALIASES[highlight]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(11.0, 6.0))
-    ax.set_xlim(-0.4, 16.6)
-    ax.set_ylim(-1.3, 7.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = _canvas(ax, (11.0, 6.0), (-0.4, 16.6), (-1.3, 7.9))
     c_col, c_lw = _path_color("cell", highlight)
     h_col, h_lw = _path_color("hidden", highlight)
 

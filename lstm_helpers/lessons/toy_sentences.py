@@ -45,7 +45,7 @@ import numpy as np
 
 from ..engine.activations import sigmoid_unchecked, softmax_unchecked
 from ..support.checks import check_array, check_choice, check_number, check_size
-from ..slides.gates import GATE_PARAMS, candidate, cell_update, forget_gate, hidden_output, input_gate, logit, output_gate
+from ..slides.gates import candidate, check_gate_params, cell_update, forget_gate, hidden_output, input_gate, logit, output_gate
 from ..engine.lstm import LSTM
 
 VOCAB = ("The", "cat", "dog", "was", "hungry", "sleeping", ".", "and")
@@ -151,19 +151,7 @@ def slide_weights() -> dict[str, np.ndarray]:
 
 
 def _check_params(params, where: str) -> dict[str, np.ndarray]:
-    if params is None:
-        return slide_weights()
-    if not isinstance(params, Mapping):
-        raise TypeError(f"{where}: argument 'params' must be a dict of {', '.join(GATE_PARAMS)} or None, "
-                        f"but it is {type(params).__name__}.")
-    missing = [k for k in GATE_PARAMS if k not in params]
-    if missing:
-        raise ValueError(f"{where}: argument 'params' lacks {', '.join(missing)}.")
-    out = {}
-    for k in GATE_PARAMS:
-        shape, dims = ((H, H + D), ("H", "H+D")) if k[0] == "W" else ((H,), ("H",))
-        out[k] = check_array(params[k], f"params['{k}']", where, shape=shape, dims=dims)
-    return out
+    return slide_weights() if params is None else check_gate_params(params, where, H, D)
 
 
 def hand_wired_lstm(params=None) -> LSTM:

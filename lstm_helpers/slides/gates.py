@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.activations import sigmoid_unchecked
-from ..support.checks import check_array, check_choice, check_number, check_same_shape, check_size
+from ..support.checks import as_array, check_array, check_choice, check_number, check_same_shape, check_size
 
 GATE_PARAMS = ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")
 _ACTIVATIONS = {"sigmoid": sigmoid_unchecked, "tanh": np.tanh}
@@ -168,12 +168,7 @@ def lstm_step(h_prev, C_prev, x_t, params) -> dict[str, np.ndarray]:
         dict 'f_t', 'i_t', 'C_tilde_t', 'C_t', 'o_t', 'h_t', each (H,) or (B, H).
     """
     where = "lstm_step()"
-    if not hasattr(params, "keys"):
-        raise TypeError(f"{where}: argument 'params' must be a dict of {', '.join(GATE_PARAMS)}, "
-                        f"but it is {type(params).__name__}.")
-    missing = [k for k in GATE_PARAMS if k not in params]
-    if missing:
-        raise ValueError(f"{where}: argument 'params' lacks {', '.join(missing)}; it needs {', '.join(GATE_PARAMS)}.")
+    check_gate_params(params, where)
     h_prev, x_t = _check_state_and_input(h_prev, x_t, where)
     C_prev = _check_like(C_prev, "C_prev", where, h_prev, "h_prev")
     p = params
@@ -184,6 +179,35 @@ def lstm_step(h_prev, C_prev, x_t, params) -> dict[str, np.ndarray]:
     o_t = output_gate(h_prev, x_t, p["W_o"], p["b_o"])
     h_t = hidden_output(o_t, C_t)
     return {"f_t": f_t, "i_t": i_t, "C_tilde_t": C_tilde_t, "C_t": C_t, "o_t": o_t, "h_t": h_t}
+
+
+def check_gate_params(params, where: str, H: int | None = None, D: int | None = None, *,
+                      to_float64: bool = False) -> dict[str, np.ndarray]:
+    """``params`` checked as an LSTM's gate parameters: a dict holding every name of :data:`GATE_PARAMS`.
+
+    With ``H`` and ``D`` each W_* must be (H, H + D) and each b_* (H,) floats, and a new dict of the checked
+    arrays is returned; ``to_float64`` also accepts whole numbers and returns float64 copies (what a student's
+    hand-set weights need). Without ``H`` the dict is returned as it is. Errors name ``where`` and the entry.
+    """
+    if not hasattr(params, "keys"):
+        raise TypeError(f"{where}: argument 'params' must be a dict of {', '.join(GATE_PARAMS)}, "
+                        f"but it is {type(params).__name__}.")
+    missing = [k for k in GATE_PARAMS if k not in params]
+    if missing:
+        raise ValueError(f"{where}: argument 'params' lacks {', '.join(missing)}; it needs {', '.join(GATE_PARAMS)}.")
+    if H is None:
+        return params
+    out = {}
+    for k in GATE_PARAMS:
+        name = f"params['{k}']"
+        shape, dims = ((H, H + D), ("H", "H+D")) if k[0] == "W" else ((H,), ("H",))
+        value = params[k]
+        if to_float64:
+            value = as_array(value, name, where)
+            value = value.astype(np.float64) if value.dtype.kind in "iub" else value
+        value = check_array(value, name, where, shape=shape, dims=dims)
+        out[k] = value.astype(np.float64, copy=True) if to_float64 else value
+    return out
 
 
 # ----------------------------------------------------------------------------- helpers around the gates
