@@ -232,7 +232,8 @@ def test_model_errors():
 
 # ----------------------------------------------------------------------------- traces
 def test_trace_is_the_lstm_recurrence_in_slide_notation():
-    model = sc.make_model(6, seed=3)
+    assert sc.make_model(6, seed=3).dtype == np.float32          # the course's model; float64 checks the maths
+    model = sc.make_model(6, seed=3, dtype=np.float64)
     tr = sc.trace(model, SLIDE_WORDS)
     T, H = len(SLIDE_WORDS), 6
     for k in ("f_t", "i_t", "C_tilde_t", "o_t", "C_t", "h_t", "C_prev"):

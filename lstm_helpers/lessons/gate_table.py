@@ -56,9 +56,10 @@ def train_seed_models(seeds=SEEDS, *, hidden_size: int = 16, steps: int = 600, b
     seeds = check_seeds(seeds, "seeds", where)
     n = check_size(n_sentences, "n_sentences", where)
     model = SeededModel("lstm", sc.D, check_size(hidden_size, "hidden_size", where), sc.D, seeds=seeds,
-                        readout="all")
-    x, y = sc.encode_batch(sc.corpus(EVAL_SEED, check_size(eval_size, "eval_size", where), n), length=7 * n)
-    histories = train_seeds(model, sc.batch_sampler(batch_size, n), steps=steps, lr=lr,
+                        readout="all", dtype=sc.DTYPE)
+    x, y = sc.encode_batch(sc.corpus(EVAL_SEED, check_size(eval_size, "eval_size", where), n), length=7 * n,
+                           dtype=sc.DTYPE)
+    histories = train_seeds(model, sc.batch_sampler(batch_size, n, sc.DTYPE), steps=steps, lr=lr,
                             eval_batch=(x, sc.sound_only(y, x)), eval_every=eval_every,
                             target_accuracy=target_accuracy, progress=progress, desc=desc)
     return model, histories
@@ -77,7 +78,7 @@ def train_on(seeded: SeededModel, *, steps: int = 100, lr: float = 2e-2, batch_s
         raise TypeError(f"{where}: argument 'seeded' must be the SeededModel of train_seed_models(), "
                         f"but it is {type(seeded).__name__}.")
     offset = check_size(data_offset, "data_offset", where, minimum=0)
-    return train_seeds(seeded, sc.batch_sampler(batch_size, n_sentences), steps=steps, lr=lr,
+    return train_seeds(seeded, sc.batch_sampler(batch_size, n_sentences, seeded.dtype), steps=steps, lr=lr,
                        data_seeds=[s + offset for s in seeded.seeds], progress=progress, desc=desc)
 
 

@@ -56,6 +56,7 @@ ROLES = ("article", "subject", "verb", "state", "and", "sound", "stop")
 ROLE_OF = {"The": "article", "was": "verb", "and": "and", ".": "stop",
            **{w: "subject" for w in ANIMALS}, **{w: "state" for w in STATES}, **{w: "sound" for w in SOUNDS}}
 P_AND = 0.5                                   # probability that a sentence continues with "and SOUND"
+DTYPE = np.float32    # the model's numbers (as frameworks train; findings are over seeds): half float64's work
 
 # The slides' sentence and their illustrative gate values (slide "Example: Processing a Sentence").
 SLIDE_TEXT = "The cat was hungry. The dog was sleeping."
@@ -201,7 +202,7 @@ def _check_model(model, where: str) -> SequenceModel:
                             maker="sentence_corpus.make_model()")
 
 
-def make_model(hidden_size: int = 16, *, seed: int = 0, dtype=np.float64, **cell_kwargs) -> SequenceModel:
+def make_model(hidden_size: int = 16, *, seed: int = 0, dtype=DTYPE, **cell_kwargs) -> SequenceModel:
     """Word-level LSTM language model: ``SequenceModel('lstm', D, H, D, readout='all')``, logits (T, B, D)."""
     return make_word_model(WORDS, "lstm", hidden_size, D, readout="all", seed=seed, dtype=dtype, **cell_kwargs)
 
