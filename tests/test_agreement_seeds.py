@@ -9,6 +9,7 @@ import pytest
 
 import lstm_helpers as lh
 from lstm_helpers import agreement as ag
+from lstm_helpers.engine.seeded.parallel import fork_available
 from lstm_helpers.engine.train import History
 from lstm_helpers.lessons.sentences import Vocabulary, grouped_accuracy
 from lstm_helpers.lessons.sentences.runs import best_setting, plot_seed_curves, seed_spread
@@ -110,6 +111,16 @@ def test_train_model_seeds_equals_each_seeds_one_seed_run(data):
         for key, p in alone.parameters().items():
             np.testing.assert_allclose(model.model(k).parameters()[key], p, rtol=0, atol=1e-10)
     assert hists[0].loss != hists[1].loss                              # two different runs
+    # notebook 09 trains with workers=2: a second process, the same numbers bit for bit
+    model2, hists2 = ag.train_model_seeds("lstm", small, seeds=seeds, hidden_size=6, length_seed=5, dtype=np.float64,
+                                          progress=False, workers=2, **kw)
+    assert hists2.workers == (2 if fork_available() else 1)
+    for k in range(len(seeds)):
+        assert hists2[k].loss == hists[k].loss and hists2[k].eval_accuracy == hists[k].eval_accuracy
+        for key, p in model.parameters().items():
+            np.testing.assert_array_equal(model2.parameters()[key][k], p[k], err_msg=key)
+    with pytest.raises(ValueError, match="'workers'"):
+        ag.train_model_seeds("rnn", small, seeds=2, steps=1, progress=False, workers=0)
     with pytest.raises(ValueError, match="'valid'"):
         ag.train_model_seeds("rnn", {"train": small["train"]}, seeds=2, steps=1, progress=False)
     with pytest.raises(ValueError, match="'cell'"):

@@ -428,7 +428,7 @@ def train_model(model: SequenceModel, data: Mapping[str, Sequence[Sentence]], *,
 def train_model_seeds(cell: str, data: Mapping[str, Sequence[Sentence]], *, seeds=DEFAULT_SEEDS,
                       hidden_size: int = 24, steps: int = 400, batch_size: int = 64, lr: float = 1e-2,
                       target_accuracy: float | None = 0.995, eval_every: int = 25, length_seed: int = 0,
-                      dtype=np.float32, progress: bool = True, desc: str = "training seeds"
+                      dtype=np.float32, progress: bool = True, desc: str = "training seeds", workers: int = 1
                       ) -> tuple[SeededModel, SeedHistories]:
     """One model per seed, trained together by ``lh.train_seeds``: (SeededModel, SeedHistories).
 
@@ -437,7 +437,8 @@ def train_model_seeds(cell: str, data: Mapping[str, Sequence[Sentence]], *, seed
     ``default_rng(length_seed)``; :func:`~.sentences.training.shared_length_sampler`), so one pass serves them
     all; each seed stops once its accuracy on ``data['valid']`` reaches ``target_accuracy``. Each seed's run
     equals ``lh.train`` of that model with a fresh such sampler and ``seed=s``; ``model.model(k)`` hands back
-    the trained model of ``seeds[k]``.
+    the trained model of ``seeds[k]``. ``workers``: processes for the seeds (``lh.train_seeds``: the same
+    numbers with 1 or 2, sooner with 2 when a second core is free).
     """
     where = "train_model_seeds()"
     _check_data(data, where)
@@ -446,7 +447,7 @@ def train_model_seeds(cell: str, data: Mapping[str, Sequence[Sentence]], *, seed
                                        batch_size, model.dtype, length_seed=length_seed, where=where, name="prefixes")
     valid = encode_sentences(data["valid"], model.dtype)
     return model, train_seeds(model, make_batch, steps=steps, lr=lr, eval_batch=valid, eval_every=eval_every,
-                              target_accuracy=target_accuracy, progress=progress, desc=desc)
+                              target_accuracy=target_accuracy, progress=progress, desc=desc, workers=workers)
 
 
 def verb_probabilities(model: SequenceModel, prefixes: Sequence[Sequence[str]]) -> np.ndarray:
