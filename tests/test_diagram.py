@@ -1,8 +1,9 @@
-"""The labelled LSTM cell diagram (every part is there and ``highlight`` colours one of them) and the backward
-graph of one step (both gradient paths, ``highlight`` colours one of them)."""
+"""The labelled LSTM cell diagram (every part is there and ``highlight`` colours one of them or several) and the
+backward graph of one step (both gradient paths, ``highlight`` colours one of them)."""
 from __future__ import annotations
 
 import io
+import itertools
 import warnings
 
 import matplotlib.colors as mcolors
@@ -11,7 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from lstm_helpers.lessons.diagram import (ALIASES, BACKWARD_ALIASES, BACKWARD_COLORS, BACKWARD_PATHS, COLORS, MUTED,
-                                          PARTS, YB_CELL, draw_lstm_backward, draw_lstm_cell)
+                                          PARTS, TITLE_NAMES, WIRE, Y_HIGHWAY, YB_CELL, draw_lstm_backward,
+                                          draw_lstm_cell)
 
 GATES = ("forget", "input", "candidate", "output")
 
@@ -91,6 +93,159 @@ def test_aliases_give_the_same_picture(alias):
 def test_unknown_highlight_names_the_argument():
     with pytest.raises(ValueError, match="'highlight'"):
         draw_lstm_cell(_ax(), highlight="memory")
+
+
+# ----------------------------------------------------------------------------- several parts highlighted (notebook 05)
+def _picture(ax):
+    """Everything drawn, comparable with ==: title, every line, patch and text with its colours and widths."""
+    def hex_(color):
+        return mcolors.to_hex(color, keep_alpha=True)
+
+    return (ax.get_title(),
+            [(hex_(ln.get_color()), ln.get_linewidth(), ln.get_marker(), list(ln.get_xdata()), list(ln.get_ydata()))
+             for ln in ax.lines],
+            [(type(p).__name__, p.get_gid(), hex_(p.get_facecolor()), hex_(p.get_edgecolor()), p.get_linewidth())
+             for p in ax.patches],
+            [(t.get_text(), hex_(t.get_color()), t.get_fontsize(), t.get_position()) for t in ax.texts])
+
+
+def _colour_name(color):
+    """A colour as its name in this table: a part of COLORS, 'muted', or the matplotlib spelling used in the code."""
+    for name, value in [*COLORS.items(), ("muted", MUTED), ("wire", WIRE), ("white", "white"), ("black", "black"),
+                        ("0.3", "0.3"), ("0.6", "0.6"), ("#F4F4F4", "#F4F4F4")]:
+        if mcolors.same_color(color, value):
+            return name
+    raise AssertionError(f"unexpected colour {color!r}")
+
+
+# Every patch of the cell as drawn with no or one highlighted part before `highlight` accepted several parts:
+# face/edge colour by name (a part = its colour in COLORS). A one-part call must keep drawing exactly this.
+ONE_PART_PATCHES = """
+gid           None              forget            input             candidate         output            cell
+cell body     #F4F4F4/0.6       #F4F4F4/0.6       #F4F4F4/0.6       #F4F4F4/0.6       #F4F4F4/0.6       #F4F4F4/0.6
+gate:forget   forget/0.3        forget/black      muted/0.3         muted/0.3         muted/0.3         muted/0.3
+gate:input    input/0.3         muted/0.3         input/black       muted/0.3         muted/0.3         muted/0.3
+gate:candidate candidate/0.3    muted/0.3         muted/0.3         candidate/black   muted/0.3         muted/0.3
+gate:output   output/0.3        muted/0.3         muted/0.3         muted/0.3         output/black      muted/0.3
+op:forget     white/forget      white/forget      white/muted       white/muted       white/muted       white/muted
+op:input      white/input       white/muted       white/input       white/candidate   white/muted       white/muted
+op:add        white/cell        white/muted       white/muted       white/muted       white/muted       white/cell
+tanh:output   white/output      white/muted       white/muted       white/muted       white/output      white/muted
+op:output     white/output      white/muted       white/muted       white/muted       white/output      white/muted
+"""
+
+
+# Every wire (line or arrow) of that drawing: the set of colour:width pairs ('wire' = the grey of the input bus).
+ONE_PART_WIRES = {
+    None: "candidate:2 cell:1.8 cell:3 forget:2 input:2 output:1.5 output:1.6 output:1.8 output:2 "
+          "wire:1.4 wire:1.5 wire:1.8",
+    "forget": "forget:3.2 muted:1.5 muted:1.6 muted:1.8 muted:2.5 wire:1.4 wire:1.5 wire:1.8",
+    "input": "input:3.2 muted:1.5 muted:1.6 muted:1.8 muted:2.5 wire:1.4 wire:1.5 wire:1.8",
+    "candidate": "candidate:3.2 muted:1.5 muted:1.6 muted:1.8 muted:2.5 wire:1.4 wire:1.5 wire:1.8",
+    "output": "muted:1.5 muted:1.8 muted:2.5 output:1.5 output:1.6 output:1.8 output:3.2 wire:1.4 wire:1.5 wire:1.8",
+    "cell": "cell:1.8 cell:4.2 muted:1.5 muted:1.6 muted:1.8 wire:1.4 wire:1.5 wire:1.8",
+}
+
+
+def _one_part_table():
+    header, *rows = [line.split() for line in ONE_PART_PATCHES.strip().splitlines()]
+    rows = [[" ".join(r[:2]), *r[2:]] if r[0] == "cell" else r for r in rows]      # the gid 'cell body' has a space
+    return {(None if h == "None" else h): {r[0]: r[1 + k] for r in rows} for k, h in enumerate(header[1:])}
+
+
+@pytest.mark.parametrize("highlight", [None, *PARTS])
+def test_one_part_draws_the_patches_as_before(highlight):
+    expected = _one_part_table()[highlight]
+    ax = draw_lstm_cell(_ax(), highlight=highlight)
+    drawn = {p.get_gid(): f"{_colour_name(p.get_facecolor())}/{_colour_name(p.get_edgecolor())}"
+             for p in ax.patches if p.get_gid()}
+    assert drawn == expected
+    for part in GATES:
+        width = _patch(ax, f"gate:{part}").get_linewidth()
+        assert width == (2.0 if part == highlight else 1.0), part
+    wires = {(_colour_name(ln.get_color()), ln.get_linewidth()) for ln in ax.lines}
+    wires |= {(_colour_name(p.get_edgecolor()), p.get_linewidth()) for p in ax.patches if not p.get_gid()}
+    assert " ".join(f"{name}:{width:g}" for name, width in sorted(wires)) == ONE_PART_WIRES[highlight]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_one_part_in_a_tuple_or_list_is_the_same_picture_as_the_name(part):
+    name = _picture(draw_lstm_cell(_ax(), highlight=part))
+    assert _picture(draw_lstm_cell(_ax(), highlight=(part,))) == name
+    assert _picture(draw_lstm_cell(_ax(), highlight=[part])) == name
+    alias = next(a for a in sorted(ALIASES) if ALIASES[a] == part and a != part)
+    assert _picture(draw_lstm_cell(_ax(), highlight=[alias, part])) == name     # a duplicate via an alias counts once
+
+
+def test_input_and_candidate_are_both_coloured_and_thick_and_the_rest_muted():
+    ax = draw_lstm_cell(_ax(), highlight=("input", "candidate"))
+    for part in GATES:
+        gate = _patch(ax, f"gate:{part}")
+        picked = part in ("input", "candidate")
+        assert mcolors.same_color(gate.get_facecolor(), COLORS[part] if picked else MUTED), part
+        assert mcolors.same_color(gate.get_edgecolor(), "black" if picked else "0.3"), part
+        assert gate.get_linewidth() == (2.0 if picked else 1.0), part
+    # the wire of each gate to the product ⊙ is in its colour and thicker than without highlight
+    plain = draw_lstm_cell(_ax())
+    for part in ("input", "candidate"):
+        def widths(drawn):
+            return [a.get_linewidth() for a in list(drawn.lines) + list(drawn.patches) if not a.get_gid()
+                    and mcolors.same_color(a.get_edgecolor() if hasattr(a, "get_edgecolor") else a.get_color(),
+                                           COLORS[part])]
+        assert widths(ax) and min(widths(ax)) > max(widths(plain)), part
+    # the product i_t ⊙ C̃_t is coloured (it goes up into ⊕), the forget and output paths and the highway are muted
+    assert mcolors.same_color(_patch(ax, "op:input").get_edgecolor(), COLORS["input"])
+    for gid in ("op:forget", "op:add", "op:output", "tanh:output"):
+        assert mcolors.same_color(_patch(ax, gid).get_edgecolor(), MUTED), gid
+    assert not any(mcolors.same_color(ln.get_color(), COLORS[p])
+                   for ln in ax.lines for p in ("forget", "output", "cell"))
+    assert ax.get_title() == "One LSTM cell: the input gate and the candidate"
+
+
+@pytest.mark.parametrize("pair", list(itertools.permutations(PARTS, 2)), ids="+".join)
+def test_every_pair_colours_both_gates_mutes_the_others_and_names_both_in_order(pair):
+    ax = draw_lstm_cell(_ax(), highlight=list(pair))
+    for part in GATES:
+        face = _patch(ax, f"gate:{part}").get_facecolor()
+        assert mcolors.same_color(face, COLORS[part] if part in pair else MUTED), part
+    highway = [ln for ln in ax.lines if list(ln.get_ydata()) == [Y_HIGHWAY, Y_HIGHWAY]]
+    assert len(highway) == 2 and all(mcolors.same_color(ln.get_color(), COLORS["cell"] if "cell" in pair else MUTED)
+                                     for ln in highway)
+    title = ax.get_title()
+    first, second = (title.index(TITLE_NAMES[p]) for p in pair)
+    assert title.startswith("One LSTM cell: the ") and " and the " in title and first < second
+
+
+def test_aliases_order_and_duplicates_in_a_tuple():
+    ax = draw_lstm_cell(_ax(), highlight=("C_tilde_t", "i_t", "candidate", "g"))
+    assert ax.get_title() == "One LSTM cell: the candidate and the input gate"
+    assert _picture(ax)[1:] == _picture(draw_lstm_cell(_ax(), highlight=["input", "candidate"]))[1:]
+    three = draw_lstm_cell(_ax(), highlight=["f_t", "input", "C_tilde"])
+    assert three.get_title() == "One LSTM cell: the forget gate, the input gate and the candidate"
+    assert mcolors.same_color(_patch(three, "gate:output").get_facecolor(), MUTED)
+    assert draw_lstm_cell(_ax(), highlight=("input", "candidate"), title="mine").get_title() == "mine"
+
+
+@pytest.mark.parametrize("bad, error, parts", [
+    ((), ValueError, ["argument 'highlight' is an empty tuple", "'forget', 'input', 'candidate', 'output', 'cell'"]),
+    ([], ValueError, ["argument 'highlight' is an empty list"]),
+    (("input", 3), TypeError, ["argument 'highlight[1]' must be a part name (str)", "but it is int 3"]),
+    ([None], TypeError, ["argument 'highlight[0]' must be a part name (str)", "but it is NoneType None"]),
+    (("input", "memory"), ValueError, ["argument 'highlight[1]' must be one of", "'candidate'", "'C_tilde_t'",
+                                       "but it is 'memory'"]),
+    (["Input"], ValueError, ["argument 'highlight[0]' must be one of", "but it is 'Input'"]),
+    ({"input", "candidate"}, TypeError, ["argument 'highlight' must be None, a part name (str) or a tuple/list",
+                                         "but it is set"]),
+    (3, TypeError, ["argument 'highlight' must be None, a part name (str) or a tuple/list", "but it is int 3"]),
+    (b"input", TypeError, ["argument 'highlight' must be None", "but it is bytes b'input'"]),
+])
+def test_bad_highlight_is_a_sentence_naming_the_argument(bad, error, parts):
+    with pytest.raises(error) as info:
+        draw_lstm_cell(_ax(), highlight=bad)
+    message = str(info.value)
+    assert message.startswith("draw_lstm_cell(): ")
+    for part in parts:
+        assert part in message, (part, message)
 
 
 def test_makes_its_own_figure_when_no_axis_is_given():

@@ -11,9 +11,10 @@ Layout (as in the slides and in Olah's "Understanding LSTM Networks")::
               x_t                          h_t ─>
 
 :func:`draw_lstm_cell` draws it on an axis; ``highlight`` picks one part (a gate or the
-highway) to colour while the rest is greyed out, so that the gate notebooks can point at
-"their" gate. Every patch has a ``gid`` ('gate:forget', 'gate:input', 'gate:candidate',
-'gate:output', 'op:forget', 'op:input', 'op:add', 'op:output', 'tanh:output') for tests.
+highway) or several parts (a tuple or list, e.g. ``("input", "candidate")`` in notebook 05) to
+colour while the rest is greyed out, so that the gate notebooks can point at "their" gate. Every
+patch has a ``gid`` ('gate:forget', 'gate:input', 'gate:candidate', 'gate:output', 'op:forget',
+'op:input', 'op:add', 'op:output', 'tanh:output') for tests.
 
 :func:`draw_lstm_backward` draws the backward computational graph of one step (notebook 07): the
 gradient flows right to left along the **cell path** (dC_{t+1} ⊙ f_{t+1} → dC_t → dC_t ⊙ f_t = dC_{t-1},
@@ -62,13 +63,43 @@ X_MUL_F, X_ADD, X_OUT, X_UP, X_END = 3.0, 6.8, 10.4, 11.4, 12.9
 R_OP = 0.32
 
 
-def _part_color(part: str, highlight: str | None) -> tuple[str, float]:
-    """(colour, line width) of a part given what is highlighted."""
+def _part_color(part: str, highlight: tuple[str, ...] | None) -> tuple[str, float]:
+    """(colour, line width) of a part given the highlighted parts (None: nothing highlighted)."""
     if highlight is None:
         return COLORS[part], 2.0
-    if part == highlight:
+    if part in highlight:
         return COLORS[part], 3.2
     return MUTED, 1.5
+
+
+def _highlighted_parts(highlight, where: str) -> tuple[str, ...] | None:
+    """``highlight`` (None, one name or a tuple/list of names, aliases allowed) as a tuple of canonical part
+    names in the order given, duplicates removed; None stays None. Raises TypeError/ValueError naming it."""
+    if highlight is None:
+        return None
+    if isinstance(highlight, str):
+        return (ALIASES[check_choice(highlight, "highlight", where, tuple(ALIASES))],)
+    if not isinstance(highlight, (tuple, list)):
+        raise TypeError(f"{where}: argument 'highlight' must be None, a part name (str) or a tuple/list of part "
+                        f"names, but it is {type(highlight).__name__} {highlight!r}.")
+    if not highlight:
+        raise ValueError(f"{where}: argument 'highlight' is an empty {type(highlight).__name__}; give at least one "
+                         f"of {', '.join(map(repr, PARTS))}, or None to colour every part.")
+    parts = []
+    for k, name in enumerate(highlight):
+        if not isinstance(name, str):
+            raise TypeError(f"{where}: argument 'highlight[{k}]' must be a part name (str), "
+                            f"but it is {type(name).__name__} {name!r}.")
+        part = ALIASES[check_choice(name, f"highlight[{k}]", where, tuple(ALIASES))]
+        if part not in parts:
+            parts.append(part)
+    return tuple(parts)
+
+
+def _and_list(words) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _canvas(ax, figsize, xlim, ylim):
@@ -82,24 +113,25 @@ def _canvas(ax, figsize, xlim, ylim):
     return ax
 
 
-def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = True, title: str | None = None):
+def draw_lstm_cell(ax=None, *, highlight: str | tuple[str, ...] | list[str] | None = None, show_names: bool = True,
+                   title: str | None = None):
     """Draw one LSTM cell with its gates, the cell-state highway, inputs and outputs.
 
     Args:
         ax: a matplotlib axis; a new figure (pyplot) of size 9 × 5.4 is made if None.
-        highlight: None (every part in its colour) or one of 'forget', 'input', 'candidate',
-            'output', 'cell' (also 'f_t', 'i_t', 'C_tilde_t', 'o_t', 'C_t', 'highway'): that part
-            is coloured and drawn thicker, the other gates are grey.
+        highlight: None (every part in its colour), one of 'forget', 'input', 'candidate',
+            'output', 'cell' (also 'f_t', 'i_t', 'C_tilde_t', 'o_t', 'C_t', 'highway', every key of
+            ``ALIASES``), or a tuple/list of them, e.g. ``("input", "candidate")``: every part named is
+            coloured and drawn thicker, the other parts are grey (duplicates, also via aliases, count once).
         show_names: write the gate names with the notebook analogy (eraser, pen, highlighter).
-        title: axis title; a default naming the highlighted part if None.
+        title: axis title; a default naming the highlighted parts in the order given if None
+            ("One LSTM cell: the input gate and the candidate").
 
     Returns:
         the axis.
     """
     where = "draw_lstm_cell()"
-    if highlight is not None:
-        check_choice(highlight, "highlight", where, tuple(ALIASES))
-        highlight = ALIASES[highlight]
+    highlight = _highlighted_parts(highlight, where)
     ax = _canvas(ax, (9.0, 5.4), (-0.3, 13.3), (-1.0, 8.2))
 
     def line(xs, ys, color=WIRE, lw=1.6, arrow=False, z=1):
@@ -145,8 +177,9 @@ def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = 
     for part, x in X_GATE.items():
         col, lw = _part_color(part, highlight)
         line([x, x], [Y_BUS, Y_GATE - 0.35], WIRE, 1.4)
-        ax.add_patch(Rectangle((x - 0.5, Y_GATE - 0.35), 1.0, 0.7, facecolor=col, edgecolor="black" if part == highlight
-                               else "0.3", lw=2.0 if part == highlight else 1.0, zorder=3, gid=f"gate:{part}"))
+        picked = highlight is not None and part in highlight
+        ax.add_patch(Rectangle((x - 0.5, Y_GATE - 0.35), 1.0, 0.7, facecolor=col, edgecolor="black" if picked
+                               else "0.3", lw=2.0 if picked else 1.0, zorder=3, gid=f"gate:{part}"))
         label(x, Y_GATE, gate_symbol[part], "white" if col != MUTED else "0.15", ha="center", va="center",
               fontsize=13 if part != "candidate" else 11, weight="bold")
         if show_names:
@@ -167,7 +200,8 @@ def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = 
     label(x_in - 0.12, Y_MID - 0.55, r"$i_t$", col_i, ha="right", va="center", fontsize=14)
     line([X_ADD, X_ADD], [Y_GATE + 0.35, Y_MID - R_OP], col_g, lw_g, arrow=True)
     label(X_ADD + 0.12, Y_MID - 0.75, r"$\tilde{C}_t$", col_g, ha="left", va="center", fontsize=14)
-    add_col = col_i if highlight != "candidate" else col_g
+    # The product i_t ⊙ C̃_t takes the input gate's colour; when the input gate is grey, the candidate's.
+    add_col = col_g if col_i == MUTED else col_i
     add_lw = max(lw_i, lw_g)
     op(X_ADD, Y_MID, "⊙", add_col, "op:input")
     line([X_ADD, X_ADD], [Y_MID + R_OP, Y_HIGHWAY - R_OP], add_col, add_lw, arrow=True)
@@ -194,7 +228,8 @@ def draw_lstm_cell(ax=None, *, highlight: str | None = None, show_names: bool = 
     label(X_UP + 0.15, 7.7, r"$h_t$ (output)", col_o, ha="left", va="center", fontsize=11)
 
     if title is None:
-        title = "One LSTM cell" if highlight is None else f"One LSTM cell: the {TITLE_NAMES[highlight]}"
+        title = ("One LSTM cell" if highlight is None
+                 else "One LSTM cell: " + _and_list(f"the {TITLE_NAMES[part]}" for part in highlight))
     ax.set_title(title)
     return ax
 
