@@ -41,6 +41,7 @@ help:
 	@echo "make grade SUBMISSIONS=<dir> - instructors: grade <dir>/<student>/<notebook>.ipynb (nbgrader)"
 	@echo "make classroom    - as root: JupyterHub + nbgrader for a whole class on this machine (classroom/README.md)"
 	@echo "make classroom-test - as root: a whole assignment through the hub, 1 instructor and 3 students (CI runs it)"
+	@echo "make classroom-verdicts - after classroom-test: every notebook in the class venv, verdicts and ledger as stored"
 	@echo "make clean-venv   - delete $(VENV)"
 
 $(BIN)/python:
@@ -134,9 +135,20 @@ grade: $(STAMP)
 # It builds its own venv from Debian's python3.11 in /opt/lstm-classroom (students cannot run a Python in /root).
 INSTRUCTORS ?=
 CLASSROOM_ARGS ?=
-.PHONY: classroom classroom-test
+.PHONY: classroom classroom-test classroom-verdicts
 classroom:
 	$(PYTHON) classroom/classroom.py start $(foreach i,$(INSTRUCTORS),--instructor $(i)) $(CLASSROOM_ARGS)
 
 classroom-test:
 	$(PYTHON) classroom/classroom_test.py
+
+# The notebooks as the hub's students run them: the class venv (Debian's Python 3.11, lstm_helpers installed as a
+# copy, made by `make classroom` or `make classroom-test`) executes every notebook; every verdict line and notebook
+# 12's claims ledger must read as stored (digits may differ: another Python, another Language Reference text).
+CLASS_PYTHON ?= /opt/lstm-classroom/venv/bin/python
+CLASS_RUNS ?= .classroom-verdicts
+classroom-verdicts: $(STAMP)
+	@test -x $(CLASS_PYTHON) || { echo "no class venv at $(CLASS_PYTHON): run 'make classroom-test' (as root) first"; exit 1; }
+	rm -rf $(CLASS_RUNS)
+	$(CLASS_PYTHON) tools/check_verdicts.py --coretypes here --keep $(CLASS_RUNS)
+	$(BIN)/python tools/check_claims.py --executed $(CLASS_RUNS)/here/12_the_slides_audited.ipynb

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from lstm_helpers import claims
-from lstm_helpers.claims import report
+from lstm_helpers.claims import measures, report
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -215,6 +215,27 @@ TRICKY = [{"id": "a-claim", "section": "S: one | two", "slide": 'It *is* "x_t" [
            "value": "4.00", "seeds": 0, "agree": 0, "note": "", "notebook": "10_rnn_vs_lstm.ipynb#1", "heading": "1"},
           {"id": "c-claim", "section": "T", "slide": "no data", "verdict": "not-measurable-here", "condition": "why",
            "value": "—", "seeds": 0, "agree": 0, "note": "", "notebook": "11_applications.ipynb#x", "heading": "x"}]
+
+
+def test_data_is_found_beside_the_package_or_where_a_notebook_runs(tmp_path, monkeypatch):
+    """The class hub installs the package as a copy (no repository around it): the ledger then reads the course's
+    data/ as the notebooks do, from the working directory's data/ or ../data; a missing file names every place."""
+    monkeypatch.setattr(measures, "DATA_DIR", tmp_path / "site-packages" / "data")      # an installed copy's
+    assignment = tmp_path / "home" / "09_agreement"
+    assignment.mkdir(parents=True)
+    monkeypatch.chdir(assignment)
+    with pytest.raises(FileNotFoundError, match="found it in none of") as err:
+        measures.data_path("agreement.tsv")
+    for place in (tmp_path / "site-packages" / "data", assignment / "data", tmp_path / "home" / "data"):
+        assert str(place / "agreement.tsv") in str(err.value)
+    (tmp_path / "home" / "data").mkdir()
+    (tmp_path / "home" / "data" / "agreement.tsv").write_text("x")
+    assert measures.data_path("agreement.tsv") == tmp_path / "home" / "data" / "agreement.tsv"
+    (assignment / "data").mkdir()
+    (assignment / "data" / "agreement.tsv").write_text("y")                              # ./data comes first
+    assert measures.data_path("agreement.tsv") == assignment / "data" / "agreement.tsv"
+    monkeypatch.setattr(measures, "DATA_DIR", ROOT / "data")                            # the repository's first
+    assert measures.data_path("agreement.tsv") == ROOT / "data" / "agreement.tsv"
 
 
 def test_markdown_tables_round_trip_exactly():

@@ -5,7 +5,7 @@ same lesson functions as the notebook that measures the claim (``measure_*.py``)
 claim's test reads ``ev["name"]`` (:class:`Evidence`), so a measurement several claims share runs once per run,
 and a run of a few claims (``--only``) makes only the measurements those claims need.
 
-``data_path(name)`` is a file of the repository's ``data/`` folder (the notebooks' fixed test sets).
+``data_path(name)`` is a file of the course's ``data/`` folder (the notebooks' fixed test sets; :func:`data_dirs` says where).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 MEASUREMENTS: dict[str, Callable] = {}
-DATA_DIR = pathlib.Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = pathlib.Path(__file__).resolve().parents[2] / "data"      # the repository's data/, beside the package
 
 
 def measurement(name: str):
@@ -44,13 +44,23 @@ class Evidence:
         return self._done[name]
 
 
+def data_dirs() -> list[pathlib.Path]:
+    """Where the ledger looks for the course's data/ folder, in order: the repository's (beside the package), then
+    ``data`` and ``../data`` of the working directory, as the notebooks read it (``../data`` from notebooks/, or
+    from an assignment folder on the class hub, where the package is installed as a copy without the repository)."""
+    cwd = pathlib.Path.cwd()
+    return list(dict.fromkeys([DATA_DIR, cwd / "data", cwd.parent / "data"]))
+
+
 def data_path(name: str) -> pathlib.Path:
-    """The file ``name`` of the repository's data/ folder; FileNotFoundError with the fix if it is missing."""
-    path = DATA_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(f"the claims ledger needs {path}; regenerate data/ with "
-                                "`python -m lstm_helpers.datasets --write data` (or `make data`).")
-    return path
+    """The file ``name`` of the course's data/ folder (the first of :func:`data_dirs` that has it);
+    FileNotFoundError naming every place looked in, and the fix, if none has it."""
+    for folder in data_dirs():
+        if (folder / name).is_file():
+            return folder / name
+    tried = ", ".join(str(folder / name) for folder in data_dirs())
+    raise FileNotFoundError(f"the claims ledger needs data/{name} and found it in none of: {tried}; regenerate "
+                            "data/ with `python -m lstm_helpers.datasets --write data` (or `make data`).")
 
 
 def recall_eval_sets() -> dict[int, tuple[np.ndarray, np.ndarray]]:
