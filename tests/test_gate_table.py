@@ -1,6 +1,8 @@
 """Notebook 08 over seeds (lessons/gate_table.py): the seed models, the per-seed measurements, the leak after "and"."""
 from __future__ import annotations
 
+import functools
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -161,13 +163,17 @@ def test_leak_profile_books_every_and(two_seeds):
     assert (out["n_first"], out["n_later"], out["n_differ"]) == (1, 3, 2)
     idx = {s: sc.WORD_INDEX[s] for s in sc.SOUNDS}
     p0, p1 = sc.next_word_probabilities(model, texts[0]), sc.next_word_probabilities(model, texts[1])
-    assert out["right_first"] == pytest.approx(p0[4, idx["purring"]])
+    # The model is float32: leak_profile scores both texts in one padded batch, the reference one text at a time,
+    # and BLAS may round the two shapes differently in the 7th digit (it does under OPENBLAS_CORETYPE=Prescott).
+    # A bookkeeping error (a wrong "and", sound or text) moves these probabilities by 1e-2 or more.
+    approx = functools.partial(pytest.approx, rel=1e-5)
+    assert out["right_first"] == approx(p0[4, idx["purring"]])
     # "and" at words 4, 11, 18 of the first text (cat, dog, dog) and 9 of the second (bird, then mouse)
-    assert out["right_later"] == pytest.approx(np.mean([p0[11, idx["barking"]], p0[18, idx["barking"]],
-                                                        p1[9, idx["squeaking"]]]))
-    assert out["old"] == pytest.approx(np.mean([p0[11, idx["purring"]], p1[9, idx["singing"]]]))
-    assert out["other"] == pytest.approx(np.mean([(p0[11, idx["singing"]] + p0[11, idx["squeaking"]]) / 2,
-                                                  (p1[9, idx["purring"]] + p1[9, idx["barking"]]) / 2]))
+    assert out["right_later"] == approx(np.mean([p0[11, idx["barking"]], p0[18, idx["barking"]],
+                                                 p1[9, idx["squeaking"]]]))
+    assert out["old"] == approx(np.mean([p0[11, idx["purring"]], p1[9, idx["singing"]]]))
+    assert out["other"] == approx(np.mean([(p0[11, idx["singing"]] + p0[11, idx["squeaking"]]) / 2,
+                                           (p1[9, idx["purring"]] + p1[9, idx["barking"]]) / 2]))
     with pytest.raises(ValueError, match="later sentence"):
         gt.leak_profile(model, [sc.tokenize("The cat was happy and purring.")])
     with pytest.raises(TypeError, match="'model'"):
