@@ -139,3 +139,34 @@ def test_interactive_view_columns():
 def test_module_exports():
     for name in ("View", "interactive_view", "new_figure", "figure_png"):
         assert hasattr(widgets, name)
+
+
+def test_check_sliders_checks_every_value_and_keeps_none_on_a_bad_one():
+    from lstm_helpers.widgets.base import check_sliders
+    ranges = {"a": (0.0, 1.0, 0.1), "b": (-1.0, 1.0, 0.1)}
+    assert check_sliders({"a": 0.5, "b": -1}, "f()", ranges) == {"a": 0.5, "b": -1.0}
+    with pytest.raises(ValueError, match="'b'"):
+        check_sliders({"a": 0.5, "b": 2.0}, "f()", ranges)
+    with pytest.raises(TypeError, match="'c'"):
+        check_sliders({"c": 0.5}, "f()", ranges)
+
+
+@pytest.mark.parametrize("make, good, bad", [
+    ("forget_gate.ForgetGateView", {"w": 1.0}, {"b": "x"}),
+    ("forget_gate.ContextEraserView", {"w_h": -1.0}, {"b": -5.0}),
+    ("input_gate.InputGateView", {"i_t": 0.25, "unit": "dog"}, {"t": 99}),
+    ("input_gate.ContextPenView", {"w_h": 2.0}, {"nope": 1.0}),
+    ("output_gate.OutputGateView", {"o_dog": 0.5}, {"erased": "yes"}),
+])
+def test_a_bad_value_leaves_every_control_of_a_view_as_it_was(make, good, bad):
+    """'Nothing a user made is lost on bad input': an update with one bad value changes no control (before, the
+    good values given before it in the same call were kept while the figure still showed the old ones)."""
+    import importlib
+    module, cls = make.split(".")
+    view = getattr(importlib.import_module(f"lstm_helpers.widgets.{module}"), cls)()
+    before = dict(view.values)
+    with pytest.raises((TypeError, ValueError)):
+        view.update(**good, **bad)
+    assert view.values == before
+    view.update(**good)
+    assert all(view.values[k] == v for k, v in good.items())

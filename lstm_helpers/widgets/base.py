@@ -183,6 +183,12 @@ def check_slider(value, name: str, where: str, ranges: Mapping[str, tuple]) -> f
     return check_number(value, name, where, low=low, high=high)
 
 
+def check_sliders(values: Mapping[str, object], where: str, ranges: Mapping[str, tuple]) -> dict[str, float]:
+    """Every ``name=value`` of ``values`` checked by :func:`check_slider`, as a new dict: a view applies it only once
+    all are valid, so a bad value leaves every control as it was."""
+    return {name: check_slider(value, name, where, ranges) for name, value in values.items()}
+
+
 def check_text(value, name: str, where: str, control: str = "sentence") -> str:
     """``value`` of the only control, the text ``control``; TypeError for another keyword or a non-string."""
     if name != control:

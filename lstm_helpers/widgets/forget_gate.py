@@ -31,7 +31,7 @@ from ..engine.activations import sigmoid_unchecked
 from ..lessons import context_gates as cg
 from ..lessons import toy_sentences as ts
 from ..support.plots import OKABE_ITO
-from .base import View, check_slider, float_sliders, interactive_view, new_figure, range_corners, sweep_each
+from .base import View, check_sliders, float_sliders, interactive_view, new_figure, range_corners, sweep_each
 
 T_DOG = ts.T_DOG
 CAT, DOG = ts.unit_index("cat"), ts.unit_index("dog")
@@ -109,8 +109,7 @@ class ForgetGateView(View):
 
     def update(self, **values) -> None:
         where = "ForgetGateView.update()"
-        for name, value in values.items():
-            self.values[name] = check_slider(value, name, where, RANGES)
+        self.values.update(check_sliders(values, where, RANGES))
         w, b, x = self.values["w"], self.values["b"], self.values["x"]
         tr = ts.forget_trace(w, b, x)
         z = w * x + b
@@ -197,8 +196,7 @@ class ContextEraserView(View):
 
     def update(self, **values) -> None:
         where = "ContextEraserView.update()"
-        for name, value in values.items():
-            self.values[name] = check_slider(value, name, where, CONTEXT_RANGES)
+        self.values.update(check_sliders(values, where, CONTEXT_RANGES))
         d = cg.eraser_decisions(cg.eraser_cell(**self.values))
         for m, t in zip(self.markers, DOGS):
             m.set_data([d["z"][t]], [d["f_t"][t]])

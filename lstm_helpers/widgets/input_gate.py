@@ -33,8 +33,8 @@ from ..lessons import context_gates as cg
 from ..lessons import toy_sentences as ts
 from ..support.checks import check_choice
 from ..support.plots import OKABE_ITO
-from .base import (View, check_slider, float_slider, float_sliders, interactive_view, new_figure, range_corners,
-                   sweep_each, unknown_control)
+from .base import (View, check_slider, check_sliders, float_slider, float_sliders, interactive_view, new_figure,
+                   range_corners, sweep_each, unknown_control)
 import ipywidgets as W
 
 # Slider ranges (min, max, step) of the two numeric controls; the other two are choices.
@@ -118,17 +118,19 @@ class InputGateView(View):
 
     def update(self, **values) -> None:
         where = "InputGateView.update()"
+        new = {}                                   # applied once every value is valid
         for name, value in values.items():
             if name not in CONTROLS:
                 raise unknown_control(where, name, CONTROLS)
             if name == "t":
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value not in STEP_CHOICES:
                     raise ValueError(f"{where}: argument 't' must be a step 0 … {len(STEPS) - 1}, but it is {value!r}.")
-                self.values["t"] = int(value)
+                new["t"] = int(value)
             elif name == "unit":
-                self.values["unit"] = check_choice(value, "unit", where, ts.UNITS)
+                new["unit"] = check_choice(value, "unit", where, ts.UNITS)
             else:
-                self.values[name] = check_slider(value, name, where, RANGES)
+                new[name] = check_slider(value, name, where, RANGES)
+        self.values.update(new)
         t, unit = self.values["t"], self.values["unit"]
         tr = ts.input_trace(t, unit, self.values["i_t"], self.values["C_tilde_t"])
         u = ts.unit_index(unit)
@@ -231,8 +233,7 @@ class ContextPenView(View):
 
     def update(self, **values) -> None:
         where = "ContextPenView.update()"
-        for name, value in values.items():
-            self.values[name] = check_slider(value, name, where, CONTEXT_RANGES)
+        self.values.update(check_sliders(values, where, CONTEXT_RANGES))
         v = self.values
         d = cg.slot_decisions(cg.slot_cell(w_h=v["w_h"], w_cross=v["w_cross"], b=v["b"]))
         t = cg.T_SLEEPING

@@ -78,15 +78,17 @@ class OutputGateView(View):
 
     def update(self, **values) -> None:
         where = "OutputGateView.update()"
+        new = {}                                   # applied once every value is valid
         for name, value in values.items():
             if name not in CONTROLS:
                 raise unknown_control(where, name, CONTROLS)
             if name == "erased":
                 if not isinstance(value, (bool, np.bool_)):
                     raise TypeError(f"{where}: argument 'erased' must be True or False, but it is {value!r}.")
-                self.values[name] = bool(value)
+                new[name] = bool(value)
             else:
-                self.values[name] = check_slider(value, name, where, RANGES)
+                new[name] = check_slider(value, name, where, RANGES)
+        self.values.update(new)
         tr = ts.output_trace(**self.values)
         C, h, o = tr["C_t"][T_AND], tr["h_t"][T_AND], tr["o_t"][T_AND]
         for k in range(ts.H):

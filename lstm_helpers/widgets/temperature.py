@@ -93,16 +93,18 @@ class TemperatureView(View):
 
     def update(self, **values) -> None:
         where = "TemperatureView.update()"
+        new = {}                                   # applied once every value is valid
         for name, value in values.items():
             if name == "temperature":
-                self.values[name] = check_slider(value, name, where, RANGES)
+                new[name] = check_slider(value, name, where, RANGES)
             elif name == "prompt":
                 if value not in self.prompts:
                     raise ValueError(f"{where}: argument 'prompt' must be one of {', '.join(map(repr, self.prompts))}, "
                                      f"but it is {value!r}.")
-                self.values[name] = value
+                new[name] = value
             else:
                 raise unknown_control(where, name, ("temperature", "prompt"))
+        self.values.update(new)
         temperature, prompt = self.values["temperature"], self.values["prompt"]
         z = self._logits(prompt)
         self.p = next_distribution(z, temperature)
