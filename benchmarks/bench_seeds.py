@@ -80,6 +80,11 @@ def recall(rng, batch=16, lag=100):
     return lh.recall_batch(rng, batch, lag)
 
 
+def same(make_batch):
+    """A sampler factory that hands out ``make_batch`` itself every time (a sampler that keeps no state)."""
+    return lambda: make_batch
+
+
 def _agreement_sampler(batch: int, dtype, fixed_length: bool):
     """A sampler factory (a fresh sampler for every run). Fixed length: batches of the median length only;
     else the notebook's sampler (as ``agreement.train_model_seeds`` makes it, ``length_seed`` 0)."""
@@ -94,7 +99,7 @@ def _agreement_sampler(batch: int, dtype, fixed_length: bool):
             x, y = sample(rng)
             if x.shape[0] == AGREEMENT_T:
                 return x, y
-    return lambda: make_batch
+    return same(make_batch)
 
 
 def configurations() -> dict:
@@ -108,11 +113,13 @@ def configurations() -> dict:
     V, A = len(sentence_corpus.VOCAB), len(agreement.VOCAB)
     return {
         "02 LSTM recall H8 B16 T102": (dict(cell="lstm", input_size=9, hidden_size=8, output_size=4, **chrono),
-                                       lambda: recall, 100),
-        "02 RNN recall H16 B16 T102": (dict(cell="rnn", input_size=9, hidden_size=16, output_size=4), lambda: recall, 200),
+                                       same(recall), 100),
+        "02 RNN recall H16 B16 T102": (dict(cell="rnn", input_size=9, hidden_size=16, output_size=4),
+                                       same(recall), 200),
         "08 LSTM language model H16 B32 T21 f32": (
             dict(cell="lstm", input_size=V, hidden_size=16, output_size=V, readout="all",
-                 dtype=sentence_corpus.DTYPE), lambda: sentence_corpus.batch_sampler(32, 3, sentence_corpus.DTYPE), 150),
+                 dtype=sentence_corpus.DTYPE),
+            lambda: sentence_corpus.batch_sampler(32, 3, sentence_corpus.DTYPE), 150),
         "09 LSTM agreement H32 B32 T13 f32": (
             dict(cell="lstm", input_size=A, hidden_size=32, output_size=2, dtype=f32),
             _agreement_sampler(32, f32, True), None),
@@ -133,7 +140,7 @@ def configurations() -> dict:
             _agreement_sampler(64, f32, False), 300),
         "10 LSTM ablation H8 B16 T30": (
             dict(cell="lstm", input_size=continual.NUM_TOKENS, hidden_size=8, output_size=continual.NUM_SYMBOLS,
-                 readout="all"), lambda: lambda rng: continual.continual_batch(rng, 16, 30), 200),
+                 readout="all"), same(lambda rng: continual.continual_batch(rng, 16, 30)), 200),
     }
 
 

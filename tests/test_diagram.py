@@ -33,14 +33,18 @@ def _patch(ax, gid):
     return found[0]
 
 
-def test_draws_every_part_and_label():
-    ax = _ax()
+def _draw_and_save_without_warnings(draw, ax):
+    """``draw(ax)`` and a PNG of its figure, with every warning an error; returns what ``draw`` returned."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = draw_lstm_cell(ax)
-        buf = io.BytesIO()
-        ax.figure.savefig(buf, format="png")
-    assert out is ax
+        out = draw(ax)
+        ax.figure.savefig(io.BytesIO(), format="png")
+    return out
+
+
+def test_draws_every_part_and_label():
+    ax = _ax()
+    assert _draw_and_save_without_warnings(draw_lstm_cell, ax) is ax
     texts = _texts(ax)
     assert texts.count("σ") == 3 and texts.count("tanh") == 2
     assert texts.count("⊙") == 3 and texts.count("⊕") == 1
@@ -278,12 +282,7 @@ def _wire_style(artist):
 
 def test_backward_graph_draws_both_paths_and_every_label():
     ax = _backward_ax()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = draw_lstm_backward(ax)
-        buf = io.BytesIO()
-        ax.figure.savefig(buf, format="png")
-    assert out is ax
+    assert _draw_and_save_without_warnings(draw_lstm_backward, ax) is ax
     joined = " ".join(_texts(ax))
     for label in ("$dC_{t+1} \\odot f_{t+1}$", "$dC_t$", "$dC_{t-1}$", "$f_t$", "$dh_t$", "$dh_{t-1}$", "$dx_t$",
                   r"$\partial L/\partial h_t$", r"$\odot\, o_t \odot (1-\tanh^2 C_t)$", "$da^f_t$", "$da^i_t$",
